@@ -1,0 +1,43 @@
+/*
+ * alter.h: what every module of alter shares: the exit-code contract of
+ * cli.md section 1, the error record that modules fill instead of printing,
+ * and the version. It holds no code.
+ */
+#ifndef ALTER_ALTER_H
+#define ALTER_ALTER_H
+
+#define ALTER_VERSION_STR "0.1.0"
+
+/* cli.md section 1: the exit codes are a stable contract. */
+enum alter_exit {
+	AX_OK = 0,
+	AX_ERROR = 1,
+	AX_USAGE = 2,
+	AX_AUTH = 3,
+	AX_NOT_FOUND = 4,
+	AX_CONFLICT = 5,
+	AX_RATE_LIMIT = 6,
+	AX_FORBIDDEN = 7
+};
+
+#define ALTER_ERR_MAX 512
+
+/*
+ * Modules other than alter.c never print: a failing function returns its
+ * exit code and writes one human sentence (no "alter: error:" prefix, no
+ * newline) into the caller's record.  alter.c prints it once.
+ */
+struct alter_err {
+	enum alter_exit	 code;
+	char		 msg[ALTER_ERR_MAX];
+};
+
+/*
+ * Fill err with a printf-style message and return code, so that a failing
+ * function can end with "return alter_fail(err, AX_USAGE, ...)".
+ * Defined in util.c.
+ */
+enum alter_exit	alter_fail(struct alter_err *, enum alter_exit, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+#endif
