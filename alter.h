@@ -6,6 +6,8 @@
 #ifndef ALTER_ALTER_H
 #define ALTER_ALTER_H
 
+#include <stddef.h>
+
 #define ALTER_VERSION_STR "0.1.0"
 
 /* cli.md section 1: the exit codes are a stable contract. */
@@ -39,5 +41,21 @@ struct alter_err {
  */
 enum alter_exit	alter_fail(struct alter_err *, enum alter_exit, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Parse a duration such as "30d", "12h", "5m" or "45s" (a positive whole
+ * number and one unit) into seconds.  Returns 0, or -1 if malformed.
+ */
+int		alter_parse_duration(const char *s, long *seconds);
+
+/*
+ * Parse an RFC 3339 date-time ("2026-11-28T00:00:00Z", fractional seconds
+ * and a numeric offset allowed) into seconds since the epoch.  Returns 0,
+ * or -1 if malformed.
+ */
+int		alter_parse_time(const char *s, long long *epoch);
+
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void		alter_format_time(long long t, char *out, size_t outlen);
 
 #endif

@@ -1,0 +1,120 @@
+# alter: a static HTTPS client for Alter's developer portal.
+# Settings first; nothing below the line needs editing.
+
+VERSION   = 0.1.0
+CC        = musl-gcc
+PREFIX    = /usr/local
+DESTDIR   =
+BUILD     = build
+# Folder holding the Debian source packages of BearSSL and cJSON.  On an
+# air-gapped host, copy the six files (.dsc, .orig.tar.*, .debian.tar.xz) here.
+DEPS_DIR  = $(BUILD)/dl
+# The CA bundle compiled into the binary as its last-resort trust anchors.
+CA_BUNDLE = /etc/ssl/certs/ca-certificates.crt
+# Where the generated anchor table goes (tests build a second binary).
+ANCHORS_C = $(BUILD)/anchors.c
+ALTER     = alter
+# Set to 1 on Alpine to link its static bearssl-dev and cjson-dev instead.
+SYSTEM_LIBS = 0
+
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes \
+            -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+            -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
+DEP_CFLAGS = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none
+
+# ---- nothing below needs editing ----
+
+BEARSSL_ORIG = bearssl_0.6+dfsg.1.orig.tar.xz
+BEARSSL_SHA  = 102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
+CJSON_ORIG   = cjson_1.7.15.orig.tar.gz
+CJSON_SHA    = 5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
+
+BSSL   = $(BUILD)/src/bearssl
+CJ     = $(BUILD)/src/cjson
+OBJ    = $(BUILD)/obj
+
+LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c
+LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
+UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
+
+ifeq ($(SYSTEM_LIBS),1)
+DEPINC  =
+DEPLIBS = -lbearssl -lcjson
+DEPS    =
+else
+DEPINC  = -I$(BSSL)/inc -I$(CJ)
+DEPLIBS = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+endif
+ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
+
+.PHONY: all check demo clean install deps
+all: $(ALTER)
+
+$(ALTER): $(OBJ)/alter.o $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
+	$(CC) $(LDFLAGS) -o $@.unstripped $(OBJ)/alter.o $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
+	strip --strip-all -o $@ $@.unstripped
+
+$(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(ANCHORS_C:.c=.o): $(ANCHORS_C)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(ANCHORS_C): $(CA_BUNDLE) $(BUILD)/mkanchors
+	$(BUILD)/mkanchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/mkanchors: tools/mkanchors.c $(DEPS)
+	$(CC) $(ALL_CFLAGS) -static -o $@ tools/mkanchors.c $(DEPLIBS)
+
+$(OBJ):
+	mkdir -p $@
+
+# Dependencies: fetched through apt (signed index), checked against the
+# pinned upstream sha256, patched with the Debian revision found.
+deps: $(DEPS)
+
+$(DEPS_DIR)/.fetched:
+	tools/fetch-deps.sh $(DEPS_DIR)
+	touch $@
+
+$(BSSL)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
+	tools/prepare-dep.sh $(DEPS_DIR) $(BEARSSL_ORIG) $(BEARSSL_SHA) \
+	    'bearssl_0.6+dfsg.1-*.debian.tar.xz' bearssl-0.6 $(BSSL) $(BUILD)/bearssl.rev
+	touch $@
+
+$(CJ)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
+	tools/prepare-dep.sh $(DEPS_DIR) $(CJSON_ORIG) $(CJSON_SHA) \
+	    'cjson_1.7.15-*.debian.tar.xz' cJSON-1.7.15 $(CJ) $(BUILD)/cjson.rev
+	touch $@
+
+$(BSSL)/build/libbearssl.a: $(BSSL)/.ready
+	$(MAKE) -C $(BSSL) lib CC=$(CC) AR=ar \
+	    CFLAGS='$(DEP_CFLAGS) -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl'
+
+$(OBJ)/cJSON.o: $(CJ)/.ready | $(OBJ)
+	$(CC) $(DEP_CFLAGS) -DCJSON_NESTING_LIMIT=128 -ffile-prefix-map=$(CURDIR)/$(CJ)=cjson -c -o $@ $(CJ)/cJSON.c
+
+$(BUILD)/deps.h: $(DEPS) | $(OBJ)
+	printf '#define ALTER_BEARSSL_REV "%s"\n#define ALTER_CJSON_REV "%s"\n' \
+	    "$$(cat $(BUILD)/bearssl.rev 2>/dev/null || echo system)" \
+	    "$$(cat $(BUILD)/cjson.rev 2>/dev/null || echo system)" > $@
+
+# Tests.
+$(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
+	$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
+
+check: CFLAGS += -Werror
+check: $(ALTER) $(UNITS)
+	tests/run.sh
+
+demo: $(ALTER)
+	tests/demo.sh
+
+install: $(ALTER)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(ALTER) $(DESTDIR)$(PREFIX)/bin/alter
+
+clean:
+	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp

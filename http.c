@@ -1,0 +1,705 @@
+/*
+ * http.c: HTTP/1.1 requests and responses over tls.c; see http.h.  Covers
+ * api.md section 1 (base URL, headers, framing, keep-alive) and section 2
+ * (status table, retries, Retry-After, redirects left to the caller, the
+ * one re-send on a stale kept-alive connection).  Never prints, never
+ * inspects the Authorization value it is given.
+ */
+#include <sys/random.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http.h"
+
+enum {
+	S_STATUS, S_HEADER, S_BODY, S_CHUNK_SIZE, S_CHUNK_DATA, S_CHUNK_CRLF, S_TRAILER,
+	S_CLOSE_BODY, S_DONE, S_ERR
+};
+
+/* api.md section 2: HTTP status to exit code. */
+static const struct {
+	int		 lo, hi;
+	enum alter_exit	 code;
+} status_exits[] = {
+	{ 200, 299, AX_OK },
+	{ 400, 400, AX_USAGE },
+	{ 422, 422, AX_USAGE },
+	{ 401, 401, AX_AUTH },
+	{ 403, 403, AX_FORBIDDEN },
+	{ 404, 404, AX_NOT_FOUND },
+	{ 409, 409, AX_CONFLICT },
+	{ 429, 429, AX_RATE_LIMIT },
+};
+
+enum alter_exit
+http_status_exit(int status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(status_exits) / sizeof(status_exits[0]); i++)
+		if (status >= status_exits[i].lo && status <= status_exits[i].hi)
+			return status_exits[i].code;
+	return AX_ERROR;
+}
+
+/* api.md section 2: which statuses are retried for which methods. */
+static const struct {
+	const char	*method;
+	int		 idempotent;
+	int		 statuses[4];
+} retry_rules[] = {
+	{ "GET",    1, { 429, 502, 503, 504 } },
+	{ "HEAD",   1, { 429, 502, 503, 504 } },
+	{ "PUT",    1, { 429, 502, 503, 504 } },
+	{ "DELETE", 1, { 429, 502, 503, 504 } },
+	{ "POST",   0, { 429 } },
+	{ "PATCH",  0, { 429 } },
+};
+
+static int
+rule_for(const char *method)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(retry_rules) / sizeof(retry_rules[0])); i++)
+		if (strcmp(retry_rules[i].method, method) == 0)
+			return i;
+	return -1;
+}
+
+static int
+retryable_status(const char *method, int status)
+{
+	int r = rule_for(method), k;
+
+	for (k = 0; r >= 0 && k < 4; k++)
+		if (retry_rules[r].statuses[k] == status)
+			return 1;
+	return 0;
+}
+
+/* ---- URLs ---- */
+
+enum alter_exit
+http_url_parse(const char *url, const char *what, struct http_url *u, struct alter_err *err)
+{
+	const char *s, *hs, *he, *ps, *path;
+	unsigned long port = 443;
+	size_t hl, pl;
+	char *end;
+
+	memset(u, 0, sizeof(*u));
+	if (strncmp(url, "https://", 8) != 0)
+		return alter_fail(err, AX_USAGE, "%s '%s' must start with https://", what, url);
+	s = url + 8;
+	path = s + strcspn(s, "/?#");
+	if (*path == '?' || *path == '#')
+		return alter_fail(err, AX_USAGE, "%s '%s' must not carry a query or fragment",
+		    what, url);
+	if (memchr(s, '@', (size_t)(path - s)) != NULL)
+		return alter_fail(err, AX_USAGE, "%s '%s' must not carry credentials", what, url);
+	if (*s == '[') {
+		hs = s + 1;
+		he = memchr(hs, ']', (size_t)(path - hs));
+		if (he == NULL)
+			return alter_fail(err, AX_USAGE, "%s '%s': unclosed '['", what, url);
+		ps = he + 1;
+	} else {
+		hs = s;
+		he = memchr(s, ':', (size_t)(path - s));
+		if (he == NULL)
+			he = path;
+		ps = he;
+	}
+	hl = (size_t)(he - hs);
+	if (hl == 0 || hl > NET_HOST_MAX)
+		return alter_fail(err, AX_USAGE, "%s '%s': bad host", what, url);
+	memcpy(u->host, hs, hl);
+	for (size_t i = 0; i < hl; i++) {
+		unsigned char c = (unsigned char)u->host[i];
+
+		if (!(isalnum(c) || c == '-' || c == '.' || c == '_' || (*s == '[' && c == ':')))
+			return alter_fail(err, AX_USAGE, "%s '%s': bad host", what, url);
+	}
+	if (ps < path) {
+		if (*ps != ':' || ps + 1 == path || !isdigit((unsigned char)ps[1]))
+			return alter_fail(err, AX_USAGE, "%s '%s': bad port", what, url);
+		port = strtoul(ps + 1, &end, 10);
+		if (end != path || port == 0 || port > 65535)
+			return alter_fail(err, AX_USAGE, "%s '%s': bad port", what, url);
+	}
+	u->port = (unsigned)port;
+	pl = strlen(path);
+	while (pl > 0 && path[pl - 1] == '/')
+		pl--;
+	if (pl >= sizeof(u->prefix))
+		return alter_fail(err, AX_USAGE, "%s '%s': path too long", what, url);
+	for (size_t i = 0; i < pl; i++)
+		if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
+			return alter_fail(err, AX_USAGE, "%s '%s': bad character in the path",
+			    what, url);
+	memcpy(u->prefix, path, pl);
+	if (port == 443)
+		snprintf(u->hostport, sizeof(u->hostport), "%s%s%s", *s == '[' ? "[" : "",
+		    u->host, *s == '[' ? "]" : "");
+	else
+		snprintf(u->hostport, sizeof(u->hostport), "%s%s%s:%u", *s == '[' ? "[" : "",
+		    u->host, *s == '[' ? "]" : "", u->port);
+	return AX_OK;
+}
+
+/* ---- the response parser ---- */
+
+void
+http_parser_init(struct http_parser *p, struct http_response *resp, int head_only,
+    size_t body_max)
+{
+	memset(p, 0, sizeof(*p));
+	p->state = S_STATUS;
+	p->head_only = head_only;
+	p->body_max = body_max;
+	p->resp = resp;
+}
+
+static int
+perr(struct http_parser *p, const char *msg)
+{
+	snprintf(p->err, sizeof(p->err), "%s", msg);
+	p->state = S_ERR;
+	return HP_ERR;
+}
+
+static int
+body_append(struct http_parser *p, const unsigned char *buf, size_t len)
+{
+	struct http_response *r = p->resp;
+	size_t cap;
+	unsigned char *nb;
+
+	if (len > p->body_max - r->body_len)
+		return perr(p, "response body exceeds the size limit");
+	/* Grow by doubling, keeping room for the terminating NUL. */
+	cap = r->body ? r->body_len + 1 : 0;
+	if (r->body == NULL || r->body_len + len + 1 > cap) {
+		size_t want = r->body_len + len + 1, ncap = 4096;
+
+		while (ncap < want)
+			ncap *= 2;
+		if ((nb = realloc(r->body, ncap)) == NULL)
+			return perr(p, "out of memory for the response body");
+		r->body = nb;
+	}
+	memcpy(r->body + r->body_len, buf, len);
+	r->body_len += len;
+	r->body[r->body_len] = '\0';
+	return HP_MORE;
+}
+
+static void
+copy_value(char *dst, size_t cap, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+static int
+status_line(struct http_parser *p, const char *l, size_t n)
+{
+	if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || (l[7] != '0' && l[7] != '1') ||
+	    l[8] != ' ' || !isdigit((unsigned char)l[9]) || !isdigit((unsigned char)l[10]) ||
+	    !isdigit((unsigned char)l[11]) || (n > 12 && l[12] != ' '))
+		return perr(p, "malformed status line");
+	p->resp->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+	if (p->resp->status < 100)
+		return perr(p, "malformed status line");
+	if (l[7] == '0')
+		p->conn_close = 1;
+	p->state = S_HEADER;
+	return HP_MORE;
+}
+
+static int
+parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	int d;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			d = *s - '0';
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			d = tolower((unsigned char)*s) - 'a' + 10;
+		else
+			return -1;
+		if (v > (max - (uint64_t)d) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+header_line(struct http_parser *p, char *l, size_t n)
+{
+	struct http_response *r = p->resp;
+	char *colon, *v, *e;
+	uint64_t len;
+
+	if (n == 0)
+		return -1;	/* end of headers: the caller decides */
+	if (*l == ' ' || *l == '\t')
+		return perr(p, "obsolete folded header line");
+	if ((colon = memchr(l, ':', n)) == NULL || colon == l)
+		return perr(p, "malformed header line");
+	*colon = '\0';
+	for (e = l; e < colon; e++)
+		if (*e <= ' ' || *e >= 0x7f)
+			return perr(p, "malformed header name");
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = l + n; e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	if (strcasecmp(l, "Content-Length") == 0) {
+		if (p->have_length)
+			return perr(p, "duplicate Content-Length");
+		if (parse_u64(v, 10, UINT64_MAX, &len) != 0)
+			return perr(p, "malformed Content-Length");
+		p->have_length = 1;
+		p->remaining = len;
+	} else if (strcasecmp(l, "Transfer-Encoding") == 0) {
+		if (strcasecmp(v, "chunked") != 0 || p->chunked)
+			return perr(p, "unsupported Transfer-Encoding");
+		p->chunked = 1;
+	} else if (strcasecmp(l, "Connection") == 0) {
+		if (strcasecmp(v, "close") == 0)
+			p->conn_close = 1;
+	} else if (strcasecmp(l, "X-Request-Id") == 0) {
+		copy_value(r->request_id, sizeof(r->request_id), v);
+	} else if (strcasecmp(l, "Location") == 0) {
+		copy_value(r->location, sizeof(r->location), v);
+	} else if (strcasecmp(l, "Retry-After") == 0) {
+		copy_value(r->retry_after, sizeof(r->retry_after), v);
+	}
+	return HP_MORE;
+}
+
+/* The header block ended: decide how the body is framed. */
+static int
+headers_done(struct http_parser *p)
+{
+	int st = p->resp->status;
+
+	if (st >= 100 && st < 200) {
+		if (st == 101)
+			return perr(p, "unexpected protocol switch");
+		/* An interim answer: the real one follows. */
+		p->have_length = p->chunked = 0;
+		p->state = S_STATUS;
+		return HP_MORE;
+	}
+	if (p->chunked && p->have_length)
+		return perr(p, "both Content-Length and chunked framing");
+	if (p->head_only || st == 204 || st == 304) {
+		p->state = S_DONE;
+	} else if (p->chunked) {
+		p->state = S_CHUNK_SIZE;
+	} else if (p->have_length) {
+		if (p->remaining > p->body_max)
+			return perr(p, "response body exceeds the size limit");
+		p->state = p->remaining == 0 ? S_DONE : S_BODY;
+	} else {
+		p->close_delimited = 1;
+		p->conn_close = 1;
+		p->state = S_CLOSE_BODY;
+	}
+	return p->state == S_DONE ? HP_DONE : HP_MORE;
+}
+
+static int
+chunk_size_line(struct http_parser *p, char *l)
+{
+	char *e = l + strcspn(l, "; \t");
+	uint64_t n;
+
+	*e = '\0';
+	if (parse_u64(l, 16, p->body_max, &n) != 0)
+		return perr(p, "malformed chunk size");
+	p->remaining = n;
+	p->state = n == 0 ? S_TRAILER : S_CHUNK_DATA;
+	return HP_MORE;
+}
+
+/* Handle one complete line (without its CR LF) in the line states. */
+static int
+line_done(struct http_parser *p)
+{
+	char *l = p->line;
+	size_t n = p->line_len;
+	int r;
+
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	l[n] = '\0';
+	p->line_len = 0;
+	if (memchr(l, '\0', n) != NULL || memchr(l, '\r', n) != NULL)
+		return perr(p, "control character in a header line");
+	switch (p->state) {
+	case S_STATUS:
+		return status_line(p, l, n);
+	case S_HEADER:
+		if ((r = header_line(p, l, n)) != -1)
+			return r;
+		return headers_done(p);
+	case S_CHUNK_SIZE:
+		return chunk_size_line(p, l);
+	case S_CHUNK_CRLF:
+		if (n != 0)
+			return perr(p, "missing CRLF after a chunk");
+		p->state = S_CHUNK_SIZE;
+		return HP_MORE;
+	case S_TRAILER:
+		if (n == 0) {
+			p->state = S_DONE;
+			return HP_DONE;
+		}
+		return HP_MORE;
+	}
+	return perr(p, "parser state error");
+}
+
+int
+http_parser_feed(struct http_parser *p, const unsigned char *buf, size_t len, size_t *used)
+{
+	size_t i = 0, n;
+	int r = HP_MORE;
+
+	while (i < len && r == HP_MORE) {
+		switch (p->state) {
+		case S_BODY:
+		case S_CHUNK_DATA:
+			n = len - i;
+			if ((uint64_t)n > p->remaining)
+				n = (size_t)p->remaining;
+			if ((r = body_append(p, buf + i, n)) != HP_MORE)
+				break;
+			i += n;
+			p->remaining -= n;
+			if (p->remaining == 0) {
+				if (p->state == S_BODY) {
+					p->state = S_DONE;
+					r = HP_DONE;
+				} else {
+					p->state = S_CHUNK_CRLF;
+				}
+			}
+			break;
+		case S_CLOSE_BODY:
+			r = body_append(p, buf + i, len - i);
+			i = len;
+			break;
+		case S_DONE:
+			r = HP_DONE;
+			break;
+		case S_ERR:
+			r = HP_ERR;
+			break;
+		default:
+			if (buf[i] == '\n') {
+				i++;
+				r = line_done(p);
+				break;
+			}
+			if (p->line_len + 1 >= sizeof(p->line))
+				r = perr(p, "response header line too long");
+			else if (p->state <= S_HEADER && ++p->header_bytes > HTTP_HEADERS_MAX)
+				r = perr(p, "response headers too large");
+			else
+				p->line[p->line_len++] = (char)buf[i++];
+			break;
+		}
+	}
+	*used = i;
+	return r;
+}
+
+int
+http_parser_eof(struct http_parser *p, int clean)
+{
+	if (p->state == S_DONE)
+		return HP_DONE;
+	if (p->state == S_CLOSE_BODY && clean) {
+		p->state = S_DONE;
+		return HP_DONE;
+	}
+	if (p->state != S_ERR)
+		perr(p, clean ? "connection closed before the response was complete" :
+		    "connection closed without close_notify before the response was complete");
+	return HP_ERR;
+}
+
+void
+http_response_free(struct http_response *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- Retry-After ---- */
+
+static const char months[][4] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+long
+http_retry_after(const char *v, long now)
+{
+	struct tm tm;
+	uint64_t secs;
+	int i;
+	time_t t;
+
+	if (parse_u64(v, 10, 1000000000, &secs) == 0)
+		return (long)secs;
+	/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+	if (strlen(v) != 29 || memcmp(v + 3, ", ", 2) != 0 || v[7] != ' ' || v[11] != ' ' ||
+	    v[16] != ' ' || v[19] != ':' || v[22] != ':' || strcmp(v + 25, " GMT") != 0)
+		return -1;
+	for (i = 0; i < 12 && memcmp(months[i], v + 8, 3) != 0; i++)
+		;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_mday = num(v + 5, 2);
+	tm.tm_year = num(v + 12, 4) - 1900;
+	tm.tm_hour = num(v + 17, 2);
+	tm.tm_min = num(v + 20, 2);
+	tm.tm_sec = num(v + 23, 2);
+	if (i == 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 70 ||
+	    tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_mon = i;
+	t = timegm(&tm);
+	return t <= now ? 0 : (long)(t - now);
+}
+
+/* ---- requests ---- */
+
+void
+http_client_close(struct http_client *c)
+{
+	tls_close(c->conn);
+	c->conn = NULL;
+	c->conn_requests = 0;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Full jitter: a random wait in [0, 500 ms * 2^attempt). */
+static long
+backoff_ms(int attempt)
+{
+	uint32_t r = 0;
+	long cap = 500L << (attempt > 6 ? 6 : attempt);
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint32_t)time(NULL);
+	return (long)(r % (uint32_t)cap);
+}
+
+/*
+ * Build the request bytes in a fresh buffer (wiped and freed by the caller).
+ */
+static char *
+build_request(const struct http_client *c, const char *method, const char *path,
+    const void *body, size_t blen, int with_auth, size_t *outlen, struct alter_err *err)
+{
+	size_t cap = 1024 + strlen(method) + strlen(c->url.prefix) + strlen(path) +
+	    (c->auth ? strlen(c->auth) : 0) + strlen(c->url.hostport) +
+	    strlen(c->user_agent) + blen;
+	char *buf;
+	int n;
+
+	for (const char *s = path; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f) {
+			alter_fail(err, AX_USAGE, "path '%s' has a character that must be "
+			    "percent-encoded", path);
+			return NULL;
+		}
+	if ((buf = malloc(cap)) == NULL) {
+		alter_fail(err, AX_ERROR, "out of memory");
+		return NULL;
+	}
+	n = snprintf(buf, cap,
+	    "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: application/json\r\n"
+	    "%s%s%s",
+	    method, c->url.prefix, path, c->url.hostport, c->user_agent,
+	    with_auth && c->auth ? "Authorization: " : "", with_auth && c->auth ? c->auth : "",
+	    with_auth && c->auth ? "\r\n" : "");
+	if (n > 0 && body != NULL)
+		n += snprintf(buf + n, cap - (size_t)n,
+		    "Content-Type: application/json\r\nContent-Length: %zu\r\n", blen);
+	if (n > 0)
+		n += snprintf(buf + n, cap - (size_t)n, "\r\n");
+	if (n < 0 || (size_t)n + blen >= cap) {
+		explicit_bzero(buf, cap);
+		free(buf);
+		alter_fail(err, AX_ERROR, "request too large");
+		return NULL;
+	}
+	if (blen > 0)
+		memcpy(buf + n, body, blen);
+	*outlen = (size_t)n + blen;
+	return buf;
+}
+
+/*
+ * One exchange on the current or a new connection.  *connect_failed tells
+ * the caller that nothing was sent (api.md: retried for every method).
+ */
+static enum alter_exit
+exchange(struct http_client *c, const char *method, const char *req, size_t reqlen,
+    int64_t deadline, struct http_response *resp, int *connect_failed, struct alter_err *err)
+{
+	unsigned char buf[16384];
+	struct http_parser *p;
+	int tries, idem = rule_for(method) >= 0 && retry_rules[rule_for(method)].idempotent;
+	enum alter_exit rc = AX_ERROR;
+
+	*connect_failed = 0;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return alter_fail(err, AX_ERROR, "out of memory");
+	for (tries = 0; tries < 2; tries++) {
+		int reused = c->conn != NULL, st = HP_MORE;
+		size_t got = 0, used;
+		ssize_t r = 0;
+
+		if (c->conn == NULL) {
+			int fd = net_connect(c->url.host, c->url.port, c->proxy, deadline, err);
+
+			if (fd < 0) {
+				*connect_failed = 1;
+				break;
+			}
+			if ((c->conn = tls_connect(fd, c->url.host, c->trust, deadline, err)) == NULL)
+				break;
+			c->connects++;
+			c->conn_requests = 0;
+		}
+		c->conn_requests++;
+		http_response_free(resp);
+		http_parser_init(p, resp, strcmp(method, "HEAD") == 0, HTTP_BODY_MAX);
+		if (tls_write(c->conn, req, reqlen, deadline, err) != 0) {
+			http_client_close(c);
+			if (reused && idem)
+				continue;
+			break;
+		}
+		while (st == HP_MORE) {
+			r = tls_read(c->conn, buf, sizeof(buf), deadline, err);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			st = http_parser_feed(p, buf, (size_t)r, &used);
+			if (st == HP_DONE && used != (size_t)r)
+				p->conn_close = 1;	/* bytes after the response: do not reuse */
+		}
+		if (st == HP_MORE && r == TLS_ERR) {
+			http_client_close(c);
+			break;
+		}
+		if (st == HP_MORE)
+			st = http_parser_eof(p, r == TLS_EOF);
+		if (st == HP_ERR) {
+			http_client_close(c);
+			/* api.md: a stale kept-alive connection gets one re-send. */
+			if (got == 0 && reused && idem && tries == 0)
+				continue;
+			alter_fail(err, AX_ERROR, "response from %s: %s", c->url.host, p->err);
+			break;
+		}
+		if (p->conn_close)
+			http_client_close(c);
+		rc = AX_OK;
+		break;
+	}
+	free(p);
+	if (rc != AX_OK)
+		http_response_free(resp);
+	return rc;
+}
+
+enum alter_exit
+http_request(struct http_client *c, const char *method, const char *path, const void *body,
+    size_t blen, int with_auth, struct http_response *resp, struct alter_err *err)
+{
+	enum alter_exit rc;
+	size_t reqlen = 0;
+	char *req;
+	int attempt, connect_failed;
+	long wait;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((req = build_request(c, method, path, body, blen, with_auth, &reqlen, err)) == NULL)
+		return err->code;
+	for (attempt = 0;; attempt++) {
+		int64_t deadline = net_now_ms() + (int64_t)c->timeout_s * 1000;
+
+		rc = exchange(c, method, req, reqlen, deadline, resp, &connect_failed, err);
+		resp->attempts = attempt + 1;
+		if (rc != AX_OK) {
+			if (connect_failed && attempt < c->max_retries) {
+				sleep_ms(backoff_ms(attempt));
+				continue;
+			}
+			break;
+		}
+		if (!retryable_status(method, resp->status) || attempt >= c->max_retries)
+			break;
+		wait = resp->retry_after[0] ? http_retry_after(resp->retry_after, time(NULL)) : -1;
+		if (wait > c->retry_max_wait) {
+			resp->refused_wait = wait;
+			break;
+		}
+		sleep_ms(wait >= 0 ? wait * 1000 : backoff_ms(attempt));
+		http_response_free(resp);
+	}
+	explicit_bzero(req, reqlen);
+	free(req);
+	return rc;
+}

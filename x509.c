@@ -1,0 +1,261 @@
+/*
+ * x509.c: PEM decoding and a bounded DER walk of certificates; see x509.h.
+ * Every read is checked against the remaining length; only definite,
+ * single-byte-tag DER is accepted (certificates use nothing else).
+ */
+#include <string.h>
+
+#include "x509.h"
+
+/* One TLV of DER; val/vlen is the content, next/left what follows it. */
+struct tlv {
+	unsigned		 tag;
+	const unsigned char	*start;		/* the tag byte */
+	const unsigned char	*val;
+	size_t			 vlen;
+	size_t			 whole;		/* tag + length + content */
+};
+
+static int
+tlv_read(const unsigned char *p, size_t len, struct tlv *t)
+{
+	size_t n, k, hdr;
+
+	if (len < 2 || (p[0] & 0x1f) == 0x1f)
+		return -1;
+	t->tag = p[0];
+	t->start = p;
+	if (p[1] < 0x80) {
+		n = p[1];
+		hdr = 2;
+	} else {
+		k = p[1] & 0x7f;
+		if (k == 0 || k > 4 || len < 2 + k)
+			return -1;
+		for (n = 0, hdr = 0; hdr < k; hdr++)
+			n = (n << 8) | p[2 + hdr];
+		hdr = 2 + k;
+	}
+	if (n > len - hdr)
+		return -1;
+	t->val = p + hdr;
+	t->vlen = n;
+	t->whole = hdr + n;
+	return 0;
+}
+
+/* Step into the content of a SEQUENCE-like TLV found at *p. */
+static int
+tlv_next(const unsigned char **p, size_t *len, struct tlv *t)
+{
+	if (tlv_read(*p, *len, t) != 0)
+		return -1;
+	*p += t->whole;
+	*len -= t->whole;
+	return 0;
+}
+
+/* Position p/len at the content of tbsCertificate. */
+static int
+tbs_open(const unsigned char *der, size_t len, const unsigned char **p, size_t *plen)
+{
+	struct tlv cert, tbs;
+
+	if (tlv_read(der, len, &cert) != 0 || cert.tag != 0x30)
+		return -1;
+	if (tlv_read(cert.val, cert.vlen, &tbs) != 0 || tbs.tag != 0x30)
+		return -1;
+	*p = tbs.val;
+	*plen = tbs.vlen;
+	return 0;
+}
+
+/* Walk tbsCertificate up to and including the subjectPublicKeyInfo. */
+static int
+tbs_fields(const unsigned char **p, size_t *len, struct tlv *issuer, struct tlv *subject)
+{
+	struct tlv t;
+
+	if (tlv_next(p, len, &t) != 0)
+		return -1;
+	if (t.tag == 0xa0 && tlv_next(p, len, &t) != 0)	/* [0] version */
+		return -1;
+	if (t.tag != 0x02)					/* serialNumber */
+		return -1;
+	if (tlv_next(p, len, &t) != 0 || t.tag != 0x30)	/* signature */
+		return -1;
+	if (tlv_next(p, len, issuer) != 0 || issuer->tag != 0x30)
+		return -1;
+	if (tlv_next(p, len, &t) != 0 || t.tag != 0x30)	/* validity */
+		return -1;
+	if (tlv_next(p, len, subject) != 0 || subject->tag != 0x30)
+		return -1;
+	if (tlv_next(p, len, &t) != 0 || t.tag != 0x30)	/* subjectPublicKeyInfo */
+		return -1;
+	return 0;
+}
+
+int
+x509_names(const unsigned char *der, size_t len, struct x509_span *issuer,
+    struct x509_span *subject)
+{
+	const unsigned char *p;
+	size_t plen;
+	struct tlv is, su;
+
+	if (tbs_open(der, len, &p, &plen) != 0 || tbs_fields(&p, &plen, &is, &su) != 0)
+		return -1;
+	issuer->p = is.start;
+	issuer->len = is.whole;
+	subject->p = su.start;
+	subject->len = su.whole;
+	return 0;
+}
+
+static const unsigned char OID_SAN[] = { 0x55, 0x1d, 0x11 };	/* 2.5.29.17 */
+
+int
+x509_ip_san_match(const unsigned char *der, size_t len, const unsigned char *ip, size_t iplen)
+{
+	const unsigned char *p, *e, *g;
+	size_t plen, elen, glen;
+	struct tlv is, su, t, ext, oid, val, names, name;
+
+	if (tbs_open(der, len, &p, &plen) != 0 || tbs_fields(&p, &plen, &is, &su) != 0)
+		return -1;
+	/* Optional issuerUniqueID [1], subjectUniqueID [2], extensions [3]. */
+	while (plen > 0) {
+		if (tlv_next(&p, &plen, &t) != 0)
+			return -1;
+		if (t.tag != 0xa3)
+			continue;
+		if (tlv_read(t.val, t.vlen, &ext) != 0 || ext.tag != 0x30)
+			return -1;
+		e = ext.val;
+		elen = ext.vlen;
+		while (elen > 0) {
+			const unsigned char *x;
+			size_t xlen;
+
+			if (tlv_next(&e, &elen, &t) != 0 || t.tag != 0x30)
+				return -1;
+			x = t.val;
+			xlen = t.vlen;
+			if (tlv_next(&x, &xlen, &oid) != 0 || oid.tag != 0x06)
+				return -1;
+			if (tlv_next(&x, &xlen, &val) != 0)
+				return -1;
+			if (val.tag == 0x01 && tlv_next(&x, &xlen, &val) != 0)	/* critical */
+				return -1;
+			if (val.tag != 0x04)
+				return -1;
+			if (oid.vlen != sizeof(OID_SAN) || memcmp(oid.val, OID_SAN, sizeof(OID_SAN)) != 0)
+				continue;
+			if (tlv_read(val.val, val.vlen, &names) != 0 || names.tag != 0x30)
+				return -1;
+			g = names.val;
+			glen = names.vlen;
+			while (glen > 0) {
+				if (tlv_next(&g, &glen, &name) != 0)
+					return -1;
+				if (name.tag == 0x87 && name.vlen == iplen &&
+				    memcmp(name.val, ip, iplen) == 0)
+					return 1;
+			}
+			return 0;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int
+b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static const char PEM_BEGIN[] = "-----BEGIN ";
+static const char PEM_END[] = "-----END ";
+static const char PEM_CERT[] = "CERTIFICATE-----";
+
+/* Find s (NUL-free) in p[0..len), or NULL. */
+static const char *
+find(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (len >= n) {
+		const char *q = memchr(p, s[0], len - n + 1);
+
+		if (q == NULL)
+			return NULL;
+		if (memcmp(q, s, n) == 0)
+			return q;
+		len -= (size_t)(q - p) + 1;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+long
+x509_pem_certs(const char *pem, size_t len, unsigned char *out, size_t outcap,
+    void (*fn)(void *, const unsigned char *, size_t), void *arg)
+{
+	const char *p = pem, *end = pem + len, *b, *q;
+	size_t used = 0;
+	long count = 0;
+
+	while ((b = find(p, (size_t)(end - p), PEM_BEGIN)) != NULL) {
+		const char *label = b + sizeof(PEM_BEGIN) - 1;
+		size_t start = used;
+		unsigned acc = 0;
+		int bits = 0, pad = 0, iscert;
+
+		iscert = (size_t)(end - label) >= sizeof(PEM_CERT) - 1 &&
+		    memcmp(label, PEM_CERT, sizeof(PEM_CERT) - 1) == 0;
+		if ((q = find(label, (size_t)(end - label), PEM_END)) == NULL)
+			return iscert ? -1 : count;
+		if (!iscert) {
+			p = q + 1;
+			continue;
+		}
+		for (b = label + sizeof(PEM_CERT) - 1; b < q; b++) {
+			unsigned char c = (unsigned char)*b;
+			int v;
+
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				continue;
+			if (c == '=') {
+				pad++;
+				continue;
+			}
+			if (pad > 0 || (v = b64val(c)) < 0)
+				return -1;
+			acc = (acc << 6) | (unsigned)v;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				if (used >= outcap)
+					return -1;
+				out[used++] = (unsigned char)(acc >> bits);
+			}
+		}
+		if (pad > 2 || used == start)
+			return -1;
+		fn(arg, out + start, used - start);
+		count++;
+		p = q + 1;
+	}
+	return count;
+}
