@@ -106,7 +106,7 @@ $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
 	$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
 check: CFLAGS += -Werror
-check: $(ALTER) $(UNITS)
+check: $(ALTER) $(UNITS) $(TESTTMP)/pki/ca.pem $(TESTTMP)/alter-testca
 	tests/run.sh
 
 demo: $(ALTER)
@@ -118,3 +118,17 @@ install: $(ALTER)
 
 clean:
 	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
+
+# The test PKI and a binary whose compiled-in roots are the test CA.
+TESTTMP = tests/tmp
+$(TESTTMP)/pki/ca.pem: tests/mkcerts.sh
+	sh tests/mkcerts.sh $(TESTTMP)/pki >/dev/null
+
+$(TESTTMP)/anchors-testca.c: $(TESTTMP)/pki/ca.pem $(BUILD)/mkanchors
+	$(BUILD)/mkanchors $(TESTTMP)/pki/ca.pem > $@.tmp && mv $@.tmp $@
+
+$(TESTTMP)/anchors-testca.o: $(TESTTMP)/anchors-testca.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(TESTTMP)/alter-testca: $(OBJ)/alter.o $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS)
+	$(CC) $(LDFLAGS) -s -o $@ $(OBJ)/alter.o $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)

@@ -394,8 +394,8 @@ load_token(struct ctx *c, int *present)
 	int found = 0;
 
 	*present = 0;
-	if (getenv("ALTER_PAT") != NULL) {
-		if ((rc = creds_from_env(getenv("ALTER_PAT"), &c->token, &c->err)) != AX_OK)
+	if (env("ALTER_PAT") != NULL) {
+		if ((rc = creds_from_env(env("ALTER_PAT"), &c->token, &c->err)) != AX_OK)
 			return rc;
 		snprintf(c->token_source, sizeof(c->token_source), "ALTER_PAT");
 		*present = 1;
@@ -674,7 +674,7 @@ cmd_auth_login(struct ctx *c)
 			    nmissing == 1 ? "this scope" : "these scopes", missing, dashboard(c));
 	}
 	/* 5. Store, saying so first. */
-	if (getenv("ALTER_PAT") != NULL)
+	if (env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is set: it overrides the stored token while it is set");
 	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
 	    "this build)", path);
@@ -814,7 +814,7 @@ cmd_auth_logout(struct ctx *c)
 		    "at %s/settings/tokens", path, dashboard(c));
 	else
 		notice(c, "no stored token at %s", path);
-	if (getenv("ALTER_PAT") != NULL)
+	if (env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is still set: commands keep using it");
 	return AX_OK;
 }

@@ -626,7 +626,7 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 		http_parser_init(p, resp, strcmp(method, "HEAD") == 0, HTTP_BODY_MAX);
 		if (tls_write(c->conn, req, reqlen, deadline, err) != 0) {
 			http_client_close(c);
-			if (reused && idem)
+			if (reused && idem && tries == 0)
 				continue;
 			break;
 		}
@@ -639,6 +639,16 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 			if (st == HP_DONE && used != (size_t)r)
 				p->conn_close = 1;	/* bytes after the response: do not reuse */
 		}
+		/*
+		 * api.md: a request on a kept-alive connection that fails before
+		 * any response byte (the server closed it while idle) is sent
+		 * once more on a fresh connection, if idempotent and in time.
+		 */
+		if (st == HP_MORE && got == 0 && reused && idem && tries == 0 &&
+		    net_now_ms() < deadline) {
+			http_client_close(c);
+			continue;
+		}
 		if (st == HP_MORE && r == TLS_ERR) {
 			http_client_close(c);
 			break;
@@ -647,9 +657,6 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 			st = http_parser_eof(p, r == TLS_EOF);
 		if (st == HP_ERR) {
 			http_client_close(c);
-			/* api.md: a stale kept-alive connection gets one re-send. */
-			if (got == 0 && reused && idem && tries == 0)
-				continue;
 			alter_fail(err, AX_ERROR, "response from %s: %s", c->url.host, p->err);
 			break;
 		}

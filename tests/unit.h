@@ -10,8 +10,9 @@
 static int unit_n, unit_failed;
 
 #define CHECK(cond, ...) do {						\
+	int unit_ok = (cond) != 0;					\
 	unit_n++;							\
-	if (cond) {							\
+	if (unit_ok) {							\
 		printf("ok %d - ", unit_n);				\
 	} else {							\
 		unit_failed++;						\
@@ -19,7 +20,7 @@ static int unit_n, unit_failed;
 	}								\
 	printf(__VA_ARGS__);						\
 	printf("\n");							\
-	if (!(cond))							\
+	if (!unit_ok)							\
 		printf("#   failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
 } while (0)
 

@@ -1,0 +1,163 @@
+# tests/lib.sh: the shell test library, in git's form.  A test file sets
+# test_description, sources this file, runs test_expect_success blocks and
+# ends with test_done.  Output is TAP.
+#
+# Each file gets a trash directory $TRASH (removed on success).  Secrets a
+# test writes on purpose go under $TRASH/secrets, credential stores under
+# $TRASH/cfg*; after every test, every other file in $TRASH is scanned for
+# the fixture's tokens: a token on stdout, stderr or in a log fails the test.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+ALTER=${ALTER:-$TOP/alter}
+PKI=${PKI:-$TOP/tests/tmp/pki}
+name=$(basename "$0" .sh)
+TRASH=$TOP/tests/tmp/$name
+rm -rf "$TRASH" && mkdir -p "$TRASH/secrets"
+test_count=0
+test_failed=0
+PIDS=
+export LC_ALL=C
+
+# Nothing from the caller's environment may steer alter in a test.
+unset ALTER_PAT ALTER_APP_ID ALTER_BASE_URL ALTER_DASHBOARD_URL ALTER_CA_FILE \
+    SSL_CERT_FILE SSL_CERT_DIR ALTER_TIMEOUT ALTER_MAX_RETRIES ALTER_RETRY_MAX_WAIT \
+    https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY XDG_CONFIG_HOME
+export ALTER_CONFIG_DIR=$TRASH/cfg
+
+# The fixture's tokens (tests/fixture.json).
+TOKENS=$(grep -o 'alter_pat_[A-Za-z0-9_-]*' "$TOP/tests/fixture.json" | sort -u)
+tok() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tokens"][sys.argv[2]]["token"])' "$TOP/tests/fixture.json" "$1"; }
+T_FULL=$(tok full)
+T_NOREAD=$(tok noread)
+T_READONLY=$(tok readonly)
+T_EXPIRING=$(tok expiring)
+T_REVOKED=$(tok revoked)
+T_EXPIRED=$(tok expired)
+T_NOEXPIRY=$(tok noexpiry)
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+
+# alter ARGS...: the binary, refusing to run with a fixture token in argv.
+alter() {
+	for a in "$@"; do
+		for t in $TOKENS; do
+			case "$a" in *"$t"*) echo "# token in argv: $*" | sed "s/$t/<TOKEN>/g"; return 99;; esac
+		done
+	done
+	"$ALTER" "$@"
+}
+
+# start_server NAME [refserver flags...]: sets ${NAME}_PORT and BASE (for the
+# first server started) and logs to $TRASH/NAME.log.
+start_server() {
+	sname=$1; shift
+	rm -f "$TRASH/$sname.port"
+	python3 "$TOP/tests/refserver.py" --port 0 --port-file "$TRASH/$sname.port" \
+	    --log "$TRASH/$sname.log" --state "$TRASH/$sname.state.json" \
+	    --fixture "$TOP/tests/fixture.json" "$@" 2>"$TRASH/$sname.stderr" &
+	PIDS="$PIDS $!"
+	wait_port "$TRASH/$sname.port" || { echo "Bail out! server $sname did not start"; cat "$TRASH/$sname.stderr"; exit 1; }
+	eval "${sname}_PORT=\$(cat \"\$TRASH/\$sname.port\")"
+}
+
+start_proxy() {
+	pname=$1; shift
+	rm -f "$TRASH/$pname.port"
+	python3 "$TOP/tests/proxy.py" --port-file "$TRASH/$pname.port" --log "$TRASH/$pname.log" "$@" \
+	    2>"$TRASH/$pname.stderr" &
+	PIDS="$PIDS $!"
+	wait_port "$TRASH/$pname.port" || { echo "Bail out! proxy $pname did not start"; exit 1; }
+	eval "${pname}_PORT=\$(cat \"\$TRASH/\$pname.port\")"
+}
+
+wait_port() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# Count log lines of a server matching a fixed string.
+log_count() { grep -c -F -- "$2" "$TRASH/$1.log" 2>/dev/null || true; }
+
+test_expect_code() {
+	want=$1; shift
+	"$@"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "# expected exit $want, got $got: $*" | mask_tokens >&2
+		return 1
+	fi
+	return 0
+}
+
+mask_tokens() {
+	m=$(cat)
+	for t in $TOKENS; do m=$(printf '%s' "$m" | sed "s/$t/<token>/g"); done
+	printf '%s\n' "$m"
+}
+
+# only_env VAR... -- CMD...: run CMD with no environment but the named
+# variables (values stay out of argv).
+only_env() {
+	(
+		keep=" "
+		while [ "$1" != "--" ]; do keep="$keep$1 "; shift; done
+		shift
+		for v in $(env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p'); do
+			case "$keep" in *" $v "*) ;; *) unset "$v" 2>/dev/null ;; esac
+		done
+		exec "$@"
+	)
+}
+
+test_cmp() { diff -u "$1" "$2"; }
+
+# A file must hold a fixed string / must not.
+test_grep() { grep -q -F -- "$1" "$2" || { echo "# '$1' not in $2:" >&2; sed 's/^/# /' "$2" >&2; return 1; }; }
+test_no_grep() { ! grep -q -F -- "$1" "$2" || { echo "# '$1' unexpectedly in $2" >&2; return 1; }; }
+
+leak_check() {
+	for t in $TOKENS; do
+		hits=$(grep -rl -F -- "$t" "$TRASH" 2>/dev/null | grep -v -e "^$TRASH/secrets/" -e "^$TRASH/cfg[^/]*/" -e "^$TRASH/root[^/]*/cfg" || true)
+		if [ -n "$hits" ]; then
+			echo "# a fixture token leaked into: $hits"
+			return 1
+		fi
+	done
+	return 0
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	out=$TRASH/test-$test_count.out
+	if (cd "$TRASH" && eval "$2") >"$out" 2>&1 && leak_check; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$out" | tail -n 30
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+test_done() {
+	echo "1..$test_count"
+	cleanup
+	trap - EXIT
+	if [ "$test_failed" -eq 0 ] && [ -z "${KEEP_TRASH:-}" ]; then
+		rm -rf "$TRASH"
+	fi
+	[ "$test_failed" -eq 0 ]
+}

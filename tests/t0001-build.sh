@@ -1,0 +1,52 @@
+#!/bin/sh
+test_description='the binary is static, small, and says what it is'
+. "$(dirname "$0")/lib.sh"
+
+if [ -n "${SANITIZE:-}" ]; then
+	test_skip 'alter is statically linked' 'sanitizer build'
+	test_skip 'alter is at most 300 KiB stripped' 'sanitizer build'
+else
+test_expect_success 'alter is statically linked: no dynamic section, no interpreter' '
+	readelf -d "$ALTER" >dyn 2>&1;
+	test_grep "no dynamic section" dyn &&
+	readelf -l "$ALTER" >phdr &&
+	test_no_grep "INTERP" phdr
+'
+
+test_expect_success 'alter is at most 300 KiB stripped' '
+	size=$(stat -c %s "$ALTER") &&
+	echo "size $size" &&
+	test "$size" -le 307200
+'
+fi
+
+test_expect_success '--version names BearSSL, cJSON, TLS 1.2 and the missing keychain' '
+	alter --version >out &&
+	test_grep "BearSSL 0.6" out &&
+	test_grep "cJSON 1.7.15" out &&
+	test_grep "TLS 1.2" out &&
+	test_grep "static musl" out &&
+	test_grep "keychain: not in this build" out &&
+	test_grep "compiled-in roots" out
+'
+
+test_expect_success 'version is the same as --version' '
+	alter --version >a && alter version >b && test_cmp a b
+'
+
+test_expect_success 'an unknown command is exit 2 naming it' '
+	test_expect_code 2 alter frobnicate 2>err &&
+	test_grep "unknown command '"'"'frobnicate'"'"'" err
+'
+
+test_expect_success 'an unknown flag is exit 2 naming it' '
+	test_expect_code 2 alter version --frob 2>err &&
+	test_grep "unknown flag '"'"'--frob'"'"'" err
+'
+
+test_expect_success '--help at the top lists the commands and exit codes' '
+	alter --help >out &&
+	test_grep "auth" out && test_grep "exit codes" out
+'
+
+test_done
