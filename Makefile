@@ -31,6 +31,7 @@ CJSON_ORIG   = cjson_1.7.15.orig.tar.gz
 CJSON_SHA    = 5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 
 BSSL   = $(BUILD)/src/bearssl
+TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
@@ -120,7 +121,6 @@ clean:
 	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
 
 # The test PKI and a binary whose compiled-in roots are the test CA.
-TESTTMP = tests/tmp
 $(TESTTMP)/pki/ca.pem: tests/mkcerts.sh
 	sh tests/mkcerts.sh $(TESTTMP)/pki >/dev/null
 

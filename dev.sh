@@ -1,0 +1,30 @@
+#!/bin/sh
+# dev.sh: set up a fresh Debian machine and run the project's main jobs.
+#
+#   ./dev.sh demo    build alter and run a session against the reference server
+#   ./dev.sh check   build alter and run the whole test suite (make check)
+#   ./dev.sh deps    only install what the build and tests need
+#
+# It installs the missing Debian packages (as root, or through sudo), then
+# runs make.  Nothing else on the machine is changed.
+set -eu
+cd "$(dirname "$0")"
+
+need="make gcc musl-tools python3 openssl ca-certificates xz-utils patch binutils coreutils"
+missing=
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "dev.sh: installing$missing" >&2
+	if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
+	$sudo apt-get update -q >/dev/null
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
+
+case "${1:-check}" in
+demo)	exec make demo ;;
+check)	exec make check ;;
+deps)	exit 0 ;;
+*)	exec make "$@" ;;
+esac
