@@ -17,11 +17,11 @@ ALTER     = alter
 # Set to 1 on Alpine to link its static bearssl-dev and cjson-dev instead.
 SYSTEM_LIBS = 0
 
-CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes \
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
             -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
 DEP_CFLAGS = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
-LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none
+LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 
 # ---- nothing below needs editing ----
 
@@ -35,8 +35,9 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c
+LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
+TOOLOBJ = $(OBJ)/alter.o $(OBJ)/portal.o
 UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
 
 ifeq ($(SYSTEM_LIBS),1)
@@ -53,8 +54,8 @@ ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 .PHONY: all check demo clean install deps
 all: $(ALTER)
 
-$(ALTER): $(OBJ)/alter.o $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
-	$(CC) $(LDFLAGS) -o $@.unstripped $(OBJ)/alter.o $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
+$(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
+	$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
 	strip --strip-all -o $@ $@.unstripped
 
 $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
@@ -130,5 +131,5 @@ $(TESTTMP)/anchors-testca.c: $(TESTTMP)/pki/ca.pem $(BUILD)/mkanchors
 $(TESTTMP)/anchors-testca.o: $(TESTTMP)/anchors-testca.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(TESTTMP)/alter-testca: $(OBJ)/alter.o $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS)
-	$(CC) $(LDFLAGS) -s -o $@ $(OBJ)/alter.o $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)
+$(TESTTMP)/alter-testca: $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS)
+	$(CC) $(LDFLAGS) -s -o $@ $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "alter.h"
+#include "cmd.h"
 #include "creds.h"
 #include "deps.h"
 #include "http.h"
@@ -31,20 +32,8 @@
 #define DEFAULT_BASE_URL	"https://api.alterauth.com"
 #define DEFAULT_DASHBOARD_URL	"https://portal.alterauth.com"
 #define INPUT_MAX		(16u << 20)	/* --input bodies */
-#define POS_MAX			16
-#define VALS_MAX		64
 
 /* ---- flags ---- */
-
-enum { F_BOOL, F_VALUE, F_MULTI };
-
-struct flag {
-	const char	*name;		/* long name without "--" */
-	char		 shortname;	/* or 0 */
-	int		 kind;
-	const char	*arg;		/* value placeholder for --help */
-	const char	*help;
-};
 
 /* cli.md section 1: global flags, accepted before or after the command. */
 static const struct flag global_flags[] = {
@@ -61,52 +50,9 @@ static const struct flag global_flags[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-struct ctx;
-
-/* Row flags: what the dispatcher sets up before the handler runs. */
-#define NEEDS_TOKEN	0x1	/* a token from ALTER_PAT or the store */
-#define NEEDS_HTTP	0x2	/* base URL, trust, proxy (no token) */
-
-struct cmd {
-	const char		*name;
-	const struct cmd	*sub;		/* a group's rows, or NULL for a leaf */
-	enum alter_exit		(*fn)(struct ctx *);
-	unsigned		 flags;
-	const struct flag	*opts;		/* the command's own flags */
-	int			 minpos, maxpos;
-	const char		*args;		/* positional arguments for --help */
-	const char		*help;
-};
-
-struct optval {
-	const struct flag	*f;
-	const char		*v;
-};
-
-struct ctx {
-	const struct cmd	*cmd;		/* the deepest row reached */
-	char			 path[64];	/* "alter auth login" */
-	char			*pos[POS_MAX];
-	int			 npos;
-	struct optval		 vals[VALS_MAX];
-	int			 nvals;
-	int			 quiet;
-	struct alter_err	 err;
-	/* set up by the dispatcher */
-	struct http_client	 http;
-	struct tls_trust	*trust;
-	struct net_proxy	 proxy;
-	struct creds_token	 token;
-	char			 auth[CREDS_TOKEN_MAX + 16];	/* "Bearer <PAT>" */
-	char			 token_source[4200];	/* "ALTER_PAT" or the store path */
-	unsigned		 store_mode;
-	int			 from_store;
-	char			 base_url[2048];
-};
-
 /* ---- messages: the only writers of stderr ---- */
 
-static void
+void
 notice(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -120,7 +66,7 @@ notice(const struct ctx *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void
+void
 warn(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -136,7 +82,7 @@ warn(const struct ctx *c, const char *fmt, ...)
 
 /* ---- options ---- */
 
-static const struct optval *
+const struct optval *
 find_val(const struct ctx *c, const char *name, int nth)
 {
 	int i;
@@ -147,7 +93,7 @@ find_val(const struct ctx *c, const char *name, int nth)
 	return NULL;
 }
 
-static const char *
+const char *
 opt(const struct ctx *c, const char *name)
 {
 	const struct optval *v = find_val(c, name, 0);
@@ -155,14 +101,14 @@ opt(const struct ctx *c, const char *name)
 	return v ? v->v : NULL;
 }
 
-static int
+int
 has(const struct ctx *c, const char *name)
 {
 	return find_val(c, name, 0) != NULL;
 }
 
 /* A variable's value, with empty counted as unset. */
-static const char *
+const char *
 env(const char *name)
 {
 	const char *v = getenv(name);
@@ -171,7 +117,7 @@ env(const char *name)
 }
 
 /* Parse a decimal integer in [lo, hi] naming what on failure. */
-static enum alter_exit
+enum alter_exit
 parse_int(const char *s, long lo, long hi, const char *what, long *out, struct alter_err *err)
 {
 	char *end;
@@ -188,7 +134,7 @@ parse_int(const char *s, long lo, long hi, const char *what, long *out, struct a
 }
 
 /* Read @path or - (stdin) into a NUL-terminated buffer of at most cap bytes. */
-static enum alter_exit
+enum alter_exit
 read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *len,
     struct alter_err *err)
 {
@@ -253,7 +199,7 @@ fail:
 
 /* ---- HTTP results to exit codes and messages ---- */
 
-static enum alter_exit
+enum alter_exit
 http_failure(struct ctx *c, const char *method, const char *path, struct http_response *r)
 {
 	char msg[256], code[64], scope[128], rid[160] = "";
@@ -423,7 +369,7 @@ load_token(struct ctx *c, int *present)
 	return AX_OK;
 }
 
-static const char *
+const char *
 dashboard(const struct ctx *c)
 {
 	if (opt(c, "dashboard-url") != NULL)
@@ -862,12 +808,22 @@ static const struct cmd scopes_cmds[] = {
 };
 
 static const struct cmd top_cmds[] = {
+	{ "agents", portal_agents, NULL, 0, NULL, 0, 0, NULL, "agents and their keys" },
 	{ "api", NULL, cmd_api, NEEDS_TOKEN, api_flags, 2, 2, "METHOD PATH",
 	  "one authenticated request to any API path" },
+	{ "apps", portal_apps, NULL, 0, NULL, 0, 0, NULL, "apps" },
+	{ "audit", portal_audit, NULL, 0, NULL, 0, 0, NULL, "audit events and traces" },
 	{ "auth", auth_cmds, NULL, 0, NULL, 0, 0, NULL, "sign in with a PAT, status, sign out" },
+	{ "keys", portal_keys, NULL, 0, NULL, 0, 0, NULL, "an app's runtime API keys" },
+	{ "link", NULL, cmd_link, 0, link_flags, 0, 1, "[APP_ID]",
+	  "link this workspace to an app (.alter/link.json)" },
+	{ "managed-secrets", portal_secrets, NULL, 0, NULL, 0, 0, NULL, "an app's managed secrets" },
 	{ "pats", pats_cmds, NULL, 0, NULL, 0, 0, NULL, "personal access tokens" },
+	{ "policy", portal_policy, NULL, 0, NULL, 0, 0, NULL, "an app's policy rules" },
+	{ "providers", portal_providers, NULL, 0, NULL, 0, 0, NULL, "an app's OAuth providers" },
 	{ "scopes", scopes_cmds, cmd_scopes, 0, NULL, 0, 0, NULL,
 	  "the PAT scope table; scopes check LIST" },
+	{ "unlink", NULL, cmd_unlink, 0, NULL, 0, 0, NULL, "remove the workspace link" },
 	{ "version", NULL, cmd_version, 0, NULL, 0, 0, NULL, "print the version and build" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };
@@ -904,9 +860,10 @@ help(FILE *f, const struct ctx *c)
 		for (s = r->sub; s->name != NULL; s++)
 			fprintf(f, "  %-28s %s\n", s->name, s->help);
 	}
-	if (r->opts != NULL) {
+	if (r->opts != NULL || portal_extra_flags(r) != NULL) {
 		fprintf(f, "\nflags:\n");
 		print_flags(f, r->opts);
+		print_flags(f, portal_extra_flags(r));
 	}
 	fprintf(f, "\nglobal flags:\n");
 	print_flags(f, global_flags);
@@ -987,6 +944,8 @@ parse_args(struct ctx *c, int argc, char **argv)
 			f = lookup_flag(global_flags, a + 2, n, 0);
 			if (f == NULL)
 				f = lookup_flag(c->cmd->opts, a + 2, n, 0);
+			if (f == NULL)
+				f = lookup_flag(portal_extra_flags(c->cmd), a + 2, n, 0);
 			if (f == NULL)
 				return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; "
 				    "see '%s --help'", (int)n, a + 2, c->path, c->path);

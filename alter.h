@@ -55,6 +55,9 @@ int		alter_parse_duration(const char *s, long *seconds);
  */
 int		alter_parse_time(const char *s, long long *epoch);
 
+/* Seconds since the epoch of a UTC date and time (no range checks). */
+long long	alter_timegm(int y, int mo, int d, int h, int mi, int s);
+
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
 void		alter_format_time(long long t, char *out, size_t outlen);
 

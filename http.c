@@ -483,10 +483,9 @@ num(const char *s, int n)
 long
 http_retry_after(const char *v, long now)
 {
-	struct tm tm;
 	uint64_t secs;
-	int i;
-	time_t t;
+	long long t;
+	int i, d, y, h, mi, sec;
 
 	if (parse_u64(v, 10, 1000000000, &secs) == 0)
 		return (long)secs;
@@ -496,18 +495,15 @@ http_retry_after(const char *v, long now)
 		return -1;
 	for (i = 0; i < 12 && memcmp(months[i], v + 8, 3) != 0; i++)
 		;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_mday = num(v + 5, 2);
-	tm.tm_year = num(v + 12, 4) - 1900;
-	tm.tm_hour = num(v + 17, 2);
-	tm.tm_min = num(v + 20, 2);
-	tm.tm_sec = num(v + 23, 2);
-	if (i == 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 70 ||
-	    tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
-	    tm.tm_sec < 0 || tm.tm_sec > 60)
+	d = num(v + 5, 2);
+	y = num(v + 12, 4);
+	h = num(v + 17, 2);
+	mi = num(v + 20, 2);
+	sec = num(v + 23, 2);
+	if (i == 12 || d < 1 || d > 31 || y < 1970 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    sec < 0 || sec > 60)
 		return -1;
-	tm.tm_mon = i;
-	t = timegm(&tm);
+	t = alter_timegm(y, i + 1, d, h, mi, sec);
 	return t <= now ? 0 : (long)(t - now);
 }
 

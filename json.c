@@ -187,3 +187,466 @@ json_print_with(FILE *f, const unsigned char *body, size_t len, const char *cons
 	cJSON_free(s);
 	return 0;
 }
+
+/* ---- request bodies ---- */
+
+struct json_body {
+	cJSON	*obj;
+};
+
+struct json_body *
+json_body_new(void)
+{
+	struct json_body *b = malloc(sizeof(*b));
+
+	if (b != NULL && (b->obj = cJSON_CreateObject()) == NULL) {
+		free(b);
+		b = NULL;
+	}
+	return b;
+}
+
+enum alter_exit
+json_body_parse(const char *text, size_t len, const char *what, struct json_body **out,
+    struct alter_err *err)
+{
+	enum alter_exit rc = json_check_object(text, len, what, err);
+
+	*out = NULL;
+	if (rc != AX_OK)
+		return rc;
+	if ((*out = malloc(sizeof(**out))) == NULL ||
+	    ((*out)->obj = parse(text, len, NULL)) == NULL) {
+		free(*out);
+		*out = NULL;
+		return alter_fail(err, AX_ERROR, "out of memory");
+	}
+	return AX_OK;
+}
+
+/* Bodies may hold secrets (cli.md 5): wipe every string before freeing. */
+static void
+wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			explicit_bzero(j->valuestring, strlen(j->valuestring));
+		wipe(j->child);
+	}
+}
+
+void
+json_body_free(struct json_body *b)
+{
+	if (b != NULL) {
+		wipe(b->obj);
+		cJSON_Delete(b->obj);
+		free(b);
+	}
+}
+
+int
+json_body_has(const struct json_body *b, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(b->obj, key) != NULL;
+}
+
+int
+json_body_size(const struct json_body *b)
+{
+	return cJSON_GetArraySize(b->obj);
+}
+
+static int
+set_item(struct json_body *b, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return -1;
+	cJSON_DeleteItemFromObjectCaseSensitive(b->obj, key);
+	if (!cJSON_AddItemToObject(b->obj, key, item)) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}
+
+int
+json_body_set_str(struct json_body *b, const char *key, const char *value)
+{
+	return set_item(b, key, cJSON_CreateString(value));
+}
+
+int
+json_body_set_num(struct json_body *b, const char *key, double value)
+{
+	return set_item(b, key, cJSON_CreateNumber(value));
+}
+
+int
+json_body_set_bool(struct json_body *b, const char *key, int value)
+{
+	return set_item(b, key, cJSON_CreateBool(value));
+}
+
+int
+json_body_push_str(struct json_body *b, const char *key, const char *value)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(b->obj, key), *s;
+
+	if (!cJSON_IsArray(a)) {
+		if (set_item(b, key, cJSON_CreateArray()) != 0)
+			return -1;
+		a = cJSON_GetObjectItemCaseSensitive(b->obj, key);
+	}
+	if ((s = cJSON_CreateString(value)) == NULL)
+		return -1;
+	if (!cJSON_AddItemToArray(a, s)) {
+		cJSON_Delete(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+json_body_set_pair(struct json_body *b, const char *key, const char *kind, const char *id)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL || cJSON_AddStringToObject(o, "kind", kind) == NULL ||
+	    cJSON_AddStringToObject(o, "id", id) == NULL) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	return set_item(b, key, o);
+}
+
+enum alter_exit
+json_body_set_json(struct json_body *b, const char *key, const char *text, size_t len,
+    const char *what, struct alter_err *err)
+{
+	const char *end = NULL, *p;
+	cJSON *v = parse(text, len, &end);
+	int line = 1, col = 1;
+
+	if (v == NULL) {
+		if (end == NULL || end < text || end > text + len)
+			end = text + len;
+		for (p = text; p < end; p++, col++)
+			if (*p == '\n') {
+				line++;
+				col = 0;
+			}
+		return alter_fail(err, AX_USAGE, "%s: malformed JSON at line %d, column %d", what,
+		    line, col);
+	}
+	if (set_item(b, key, v) != 0)
+		return alter_fail(err, AX_ERROR, "out of memory");
+	return AX_OK;
+}
+
+char *
+json_body_text(const struct json_body *b)
+{
+	return cJSON_PrintUnformatted(b->obj);
+}
+
+/* ---- printing answers ---- */
+
+#define CELL_MAX	40	/* cli.md 4: long values are cut with "..." */
+
+/* Split a comma-separated list into trimmed names in buf; -1 on a bad name. */
+static int
+split_names(const char *list, char *buf, size_t cap, const char **names, size_t max,
+    size_t *n, const char **bad)
+{
+	size_t len = strlen(list), i;
+	char *s, *e, *t;
+
+	*n = 0;
+	if (len >= cap)
+		return -1;
+	memcpy(buf, list, len + 1);
+	for (s = buf;; s = e + 1) {
+		e = strchr(s, ',');
+		if (e != NULL)
+			*e = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		t = s + strlen(s);
+		while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+			*--t = '\0';
+		*bad = s;
+		if (*s == '\0' || *n == max)
+			return -1;
+		for (i = 0; s[i]; i++)
+			if (isspace((unsigned char)s[i]) || !isprint((unsigned char)s[i]))
+				return -1;
+		names[(*n)++] = s;
+		if (e == NULL)
+			return 0;
+	}
+}
+
+enum alter_exit
+json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const char *columns,
+    struct alter_err *err)
+{
+	const char *bad = "";
+
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->format = format;
+	if (fields != NULL && split_names(fields, o->fieldbuf, sizeof(o->fieldbuf), o->fields,
+	    JSON_FIELDS_MAX, &o->nfields, &bad) != 0)
+		return alter_fail(err, AX_USAGE, "--fields: bad field name '%s'", bad);
+	if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
+	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
+		return alter_fail(err, AX_ERROR, "bad column list");
+	return AX_OK;
+}
+
+/* Render a value for a table cell: plain text, control characters escaped. */
+static void
+cell(const cJSON *v, char *out, size_t cap)
+{
+	char raw[512], *s = NULL;
+	const char *src = raw;
+	size_t o = 0, i;
+
+	raw[0] = '\0';
+	if (v == NULL || cJSON_IsNull(v))
+		src = "";
+	else if (cJSON_IsString(v))
+		src = v->valuestring ? v->valuestring : "";
+	else if (cJSON_IsBool(v))
+		src = cJSON_IsTrue(v) ? "true" : "false";
+	else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 0) {
+		const cJSON *e;
+		size_t n = 0;
+
+		cJSON_ArrayForEach(e, v) {
+			char one[128];
+
+			cell(e, one, sizeof(one));
+			n += (size_t)snprintf(raw + n, n < sizeof(raw) ? sizeof(raw) - n : 0, "%s%s",
+			    n ? "," : "", one);
+			if (n >= sizeof(raw))
+				break;
+		}
+	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
+		src = s;
+	}
+	for (i = 0; src[i] != '\0' && o + 5 < cap; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
+	if (src[i] != '\0' && cap > 4)
+		memcpy(out + (o > cap - 4 ? cap - 4 : o), "...", 4);
+	cJSON_free(s);
+}
+
+/* Display width of UTF-8 text (code points, a fair guess for a table). */
+static int
+width(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static void
+cut(char *s, int max)
+{
+	int n = 0;
+	char *p;
+
+	if (width(s) <= max)
+		return;
+	for (p = s; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max - 3)
+			break;
+	memcpy(p, "...", 4);
+}
+
+static void
+table_row(struct json_out *o, const cJSON *item)
+{
+	char buf[CELL_MAX * 4 + 8];
+	size_t k;
+
+	for (k = 0; k < o->ncols; k++) {
+		cell(cJSON_GetObjectItemCaseSensitive(item, o->cols[k]), buf, sizeof(buf));
+		cut(buf, CELL_MAX);
+		if (k + 1 < o->ncols)
+			fprintf(o->f, "%s%*s  ", buf, o->widths[k] - width(buf), "");
+		else
+			fprintf(o->f, "%s\n", buf);
+	}
+}
+
+static void
+table_header(struct json_out *o, const cJSON *items)
+{
+	const cJSON *it;
+	char buf[CELL_MAX * 4 + 8];
+	size_t k, i;
+
+	for (k = 0; k < o->ncols; k++) {
+		o->widths[k] = (int)strlen(o->cols[k]);
+		cJSON_ArrayForEach(it, items) {
+			cell(cJSON_GetObjectItemCaseSensitive(it, o->cols[k]), buf, sizeof(buf));
+			cut(buf, CELL_MAX);
+			if (width(buf) > o->widths[k])
+				o->widths[k] = width(buf);
+		}
+	}
+	for (k = 0; k < o->ncols; k++) {
+		for (i = 0; o->cols[k][i]; i++)
+			fputc(toupper((unsigned char)o->cols[k][i]), o->f);
+		if (k + 1 < o->ncols)
+			fprintf(o->f, "%*s  ", o->widths[k] - (int)strlen(o->cols[k]), "");
+	}
+	fputc('\n', o->f);
+	o->started = 1;
+}
+
+/* Apply --fields to item: a new object with those keys in that order. */
+static enum alter_exit
+pick(struct json_out *o, const cJSON *item, cJSON **out, struct alter_err *err)
+{
+	cJSON *n;
+	const cJSON *v;
+	size_t k;
+
+	*out = NULL;
+	if (o->nfields == 0)
+		return AX_OK;
+	if (!o->fields_checked) {
+		for (k = 0; k < o->nfields; k++)
+			if (cJSON_GetObjectItemCaseSensitive(item, o->fields[k]) == NULL)
+				return alter_fail(err, AX_USAGE, "--fields: no field '%s' in the "
+				    "answer", o->fields[k]);
+		o->fields_checked = 1;
+	}
+	if ((n = cJSON_CreateObject()) == NULL)
+		return alter_fail(err, AX_ERROR, "out of memory");
+	for (k = 0; k < o->nfields; k++) {
+		v = cJSON_GetObjectItemCaseSensitive(item, o->fields[k]);
+		cJSON_AddItemToObject(n, o->fields[k], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	}
+	*out = n;
+	return AX_OK;
+}
+
+static enum alter_exit
+emit(struct json_out *o, const cJSON *item, int in_list, struct alter_err *err)
+{
+	cJSON *picked;
+	enum alter_exit rc;
+	char *s;
+
+	if ((rc = pick(o, item, &picked, err)) != AX_OK)
+		return rc;
+	if (picked != NULL)
+		item = picked;
+	/* cli.md 4: jsonl of a single object is the same as json. */
+	s = in_list ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
+	cJSON_Delete(picked);
+	if (s == NULL)
+		return alter_fail(err, AX_ERROR, "out of memory");
+	if (o->format == FMT_JSON && in_list)
+		fprintf(o->f, "%s  %s", o->count ? ",\n" : "[\n", s);
+	else
+		fprintf(o->f, "%s\n", s);
+	cJSON_free(s);
+	o->count++;
+	return AX_OK;
+}
+
+enum alter_exit
+json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t *nitems,
+    int *has_more, char *cursor, size_t ccap, struct alter_err *err)
+{
+	cJSON *j = parse(body, len, NULL);
+	const cJSON *items, *it, *nc;
+	enum alter_exit rc = AX_OK;
+
+	*nitems = 0;
+	*has_more = 0;
+	if (ccap > 0)
+		cursor[0] = '\0';
+	items = cJSON_GetObjectItemCaseSensitive(j, "items");
+	if (!cJSON_IsArray(items)) {
+		cJSON_Delete(j);
+		return alter_fail(err, AX_ERROR, "the answer is not a list (no \"items\")");
+	}
+	*has_more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "has_more"));
+	nc = cJSON_GetObjectItemCaseSensitive(j, "next_cursor");
+	copy_str(nc, cursor, ccap);
+	if (o->format == FMT_TABLE && !o->started)
+		table_header(o, items);
+	cJSON_ArrayForEach(it, items) {
+		if (!cJSON_IsObject(it)) {
+			rc = alter_fail(err, AX_ERROR, "a list item is not an object");
+			break;
+		}
+		if (o->format == FMT_TABLE) {
+			table_row(o, it);
+			o->count++;
+		} else if ((rc = emit(o, it, 1, err)) != AX_OK) {
+			break;
+		}
+		(*nitems)++;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+void
+json_out_end(struct json_out *o)
+{
+	if (o->format == FMT_JSON)
+		fputs(o->count ? "\n]\n" : "[]\n", o->f);
+}
+
+enum alter_exit
+json_out_object(struct json_out *o, const unsigned char *body, size_t len,
+    struct alter_err *err)
+{
+	cJSON *j = parse(body, len, NULL);
+	const cJSON *v;
+	enum alter_exit rc = AX_OK;
+	char buf[CELL_MAX * 4 + 8];
+
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
+	}
+	if (o->format == FMT_TABLE) {
+		cJSON_ArrayForEach(v, j) {
+			cell(v, buf, sizeof(buf));
+			fprintf(o->f, "%-20s %s\n", v->string, buf);
+		}
+	} else {
+		rc = emit(o, j, 0, err);
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+void
+json_get_str(const unsigned char *body, size_t len, const char *key, char *out, size_t cap)
+{
+	cJSON *j = parse(body, len, NULL);
+
+	copy_str(cJSON_GetObjectItemCaseSensitive(j, key), out, cap);
+	cJSON_Delete(j);
+}

@@ -56,4 +56,83 @@ int		json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p);
 int		json_print_with(FILE *f, const unsigned char *body, size_t len,
 		    const char *const *kv);
 
+/* ---- request bodies ---- */
+
+struct json_body;
+
+/* An empty object, or NULL when out of memory.  Free with json_body_free. */
+struct json_body *json_body_new(void);
+/* Parse text (NUL-terminated at len) as the object to start from. */
+enum alter_exit	json_body_parse(const char *text, size_t len, const char *what,
+		    struct json_body **out, struct alter_err *err);
+void		json_body_free(struct json_body *);
+/* 1 if the body has this top-level key. */
+int		json_body_has(const struct json_body *, const char *key);
+/* Number of top-level keys. */
+int		json_body_size(const struct json_body *);
+/* Setters replace an existing key.  Return 0, or -1 when out of memory. */
+int		json_body_set_str(struct json_body *, const char *key, const char *value);
+int		json_body_set_num(struct json_body *, const char *key, double value);
+int		json_body_set_bool(struct json_body *, const char *key, int value);
+/* Append value to the array at key (created when absent). */
+int		json_body_push_str(struct json_body *, const char *key, const char *value);
+/* "key": {"kind": kind, "id": id} */
+int		json_body_set_pair(struct json_body *, const char *key, const char *kind,
+		    const char *id);
+/* "key": the JSON value in text; AX_USAGE naming what when malformed. */
+enum alter_exit	json_body_set_json(struct json_body *, const char *key, const char *text,
+		    size_t len, const char *what, struct alter_err *err);
+/* Compact text of the body (malloc'd; the caller frees it), or NULL. */
+char		*json_body_text(const struct json_body *);
+
+/* ---- printing answers (cli.md section 4) ---- */
+
+enum { FMT_TABLE, FMT_JSON, FMT_JSONL };
+
+#define JSON_COLS_MAX	16
+#define JSON_FIELDS_MAX	32
+
+struct json_out {
+	FILE		*f;
+	int		 format;
+	const char	*fields[JSON_FIELDS_MAX];	/* --fields, in order */
+	size_t		 nfields;
+	char		 fieldbuf[1024];
+	const char	*cols[JSON_COLS_MAX];		/* table columns */
+	size_t		 ncols;
+	char		 colbuf[256];
+	int		 widths[JSON_COLS_MAX];
+	int		 started;			/* header or "[" printed */
+	size_t		 count;				/* items printed */
+	int		 fields_checked;
+};
+
+/*
+ * Set up o for format, --fields (NULL: none; AX_USAGE naming a malformed
+ * name) and the table columns (comma-separated).
+ */
+enum alter_exit	json_out_init(struct json_out *o, FILE *f, int format, const char *fields,
+		    const char *columns, struct alter_err *err);
+
+/*
+ * Print the items of one page of a list answer (body has "items").  Sets
+ * *nitems, *has_more (offset lists) and cursor (cursor lists; "" when
+ * null).  AX_USAGE for a --fields name absent from the first item;
+ * AX_ERROR when body is not a list answer.
+ */
+enum alter_exit	json_out_page(struct json_out *o, const unsigned char *body, size_t len,
+		    size_t *nitems, int *has_more, char *cursor, size_t ccap,
+		    struct alter_err *err);
+
+/* Close a list: "]" for json, a header-only table when empty. */
+void		json_out_end(struct json_out *o);
+
+/* Print one object answer in o's format. */
+enum alter_exit	json_out_object(struct json_out *o, const unsigned char *body, size_t len,
+		    struct alter_err *err);
+
+/* The string member key of an object body into out ("" when absent). */
+void		json_get_str(const unsigned char *body, size_t len, const char *key, char *out,
+		    size_t cap);
+
 #endif

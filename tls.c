@@ -36,7 +36,9 @@
 #define CHAIN_CERTS	10
 #define OUTBUF_SIZE	(4096 + 325)	/* output records may be small; input may not */
 
-extern const br_x509_trust_anchor alter_anchors[];
+/* The compiled-in roots (tools/mkanchors.c describes the blob). */
+extern const unsigned char alter_anchor_blob[];
+extern const size_t alter_anchor_blob_len;
 extern const size_t alter_anchors_n;
 extern const char alter_anchors_sha256[];
 
@@ -289,6 +291,62 @@ tls_builtin_describe(char *out, size_t outlen)
 	    alter_anchors_n, alter_anchors_sha256);
 }
 
+/* ---- curves ---- */
+
+/*
+ * Elliptic curves: P-256, P-384 and P-521 through the generic i31 code,
+ * x25519 through its own; BearSSL's br_ec_all_m31 adds a 7 KB P-256
+ * special case that a single request does not need.
+ */
+static const br_ec_impl *
+ec_for(int curve)
+{
+	return curve == BR_EC_curve25519 ? &br_ec_c25519_m31 : &br_ec_prime_i31;
+}
+
+static const unsigned char *
+ec_generator(int curve, size_t *len)
+{
+	return ec_for(curve)->generator(curve, len);
+}
+
+static const unsigned char *
+ec_order(int curve, size_t *len)
+{
+	return ec_for(curve)->order(curve, len);
+}
+
+static size_t
+ec_xoff(int curve, size_t *len)
+{
+	return ec_for(curve)->xoff(curve, len);
+}
+
+static uint32_t
+ec_mul(unsigned char *g, size_t glen, const unsigned char *k, size_t klen, int curve)
+{
+	return ec_for(curve)->mul(g, glen, k, klen, curve);
+}
+
+static size_t
+ec_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
+{
+	return ec_for(curve)->mulgen(r, x, xlen, curve);
+}
+
+static uint32_t
+ec_muladd(unsigned char *a, const unsigned char *b, size_t len, const unsigned char *x,
+    size_t xlen, const unsigned char *y, size_t ylen, int curve)
+{
+	return ec_for(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
+}
+
+static const br_ec_impl ec_impl = {
+	(uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_secp384r1 |
+	    (uint32_t)1 << BR_EC_secp521r1 | (uint32_t)1 << BR_EC_curve25519,
+	ec_generator, ec_order, ec_xoff, ec_mul, ec_mulgen, ec_muladd
+};
+
 /* ---- the X.509 wrapper ---- */
 
 static void
@@ -343,48 +401,97 @@ make_anchor(struct tls_conn *c, const struct bundle_cert *bc, br_x509_trust_anch
 	return ta->pkey.key.ec.q ? 0 : -1;
 }
 
-static int
-span_eq(const struct x509_span *a, const struct x509_span *b)
+/* One entry of the compiled-in blob; returns the next offset, or 0 at the end. */
+static size_t
+blob_entry(size_t off, br_x509_trust_anchor *ta)
 {
-	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+	const unsigned char *b = alter_anchor_blob;
+	size_t len = alter_anchor_blob_len, n[3], k;
+
+	if (off + 3 > len)
+		return 0;
+	ta->flags = b[off] ? BR_X509_TA_CA : 0;
+	ta->pkey.key_type = b[off + 1];
+	ta->pkey.key.ec.curve = b[off + 2];
+	off += 3;
+	for (k = 0; k < 3; k++) {
+		if (off + 2 > len)
+			return 0;
+		n[k] = (size_t)b[off] << 8 | b[off + 1];
+		if (n[k] > len - off - 2)
+			return 0;
+		if (k == 0) {
+			ta->dn.data = (unsigned char *)b + off + 2;
+			ta->dn.len = n[0];
+		} else if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
+			*(k == 1 ? &ta->pkey.key.rsa.n : &ta->pkey.key.rsa.e) =
+			    (unsigned char *)b + off + 2;
+			*(k == 1 ? &ta->pkey.key.rsa.nlen : &ta->pkey.key.rsa.elen) = n[k];
+		} else if (k == 1) {
+			ta->pkey.key.ec.q = (unsigned char *)b + off + 2;
+			ta->pkey.key.ec.qlen = n[1];
+		}
+		off += 2 + n[k];
+	}
+	return off;
 }
 
-/* Decode the bundle certificates that may anchor the collected chain. */
+static int
+name_wanted(const struct x509_span *names, size_t nn, const unsigned char *dn, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nn; i++)
+		if (names[i].len == len && memcmp(names[i].p, dn, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The anchors that may anchor the collected chain: those whose name is an
+ * issuer (or a subject) of a chain certificate.  Compiled-in roots point
+ * into the blob; bundle certificates are decoded only when they match.
+ */
 static size_t
 select_anchors(struct tls_conn *c)
 {
 	struct tls_trust *t = c->trust;
 	struct x509_span names[2 * CHAIN_CERTS];
-	size_t i, k, nn = 0, nta = 0, need = 0;
+	br_x509_trust_anchor ta;
+	size_t i, k, nn = 0, nta = 0, need = 0, off;
 
 	for (i = 0; i < c->xw.ncerts; i++) {
 		if (x509_names(c->xw.chain + c->xw.off[i], c->xw.clen[i], &names[nn],
 		    &names[nn + 1]) == 0)
 			nn += 2;
 	}
-	for (k = 0; k < t->ncerts; k++)
-		for (i = 0; i < nn; i++)
-			if (span_eq(&t->certs[k].subject, &names[i])) {
+	if (t->builtin) {
+		for (off = 0; (off = blob_entry(off, &ta)) != 0;)
+			nta += name_wanted(names, nn, ta.dn.data, ta.dn.len);
+	} else {
+		for (k = 0; k < t->ncerts; k++)
+			if (name_wanted(names, nn, t->certs[k].subject.p, t->certs[k].subject.len)) {
 				need += t->certs[k].len;
 				nta++;
-				break;
 			}
-	if (nta == 0)
-		return 0;
-	c->tas = calloc(nta, sizeof(*c->tas));
-	c->ta_mem = malloc(need);
-	c->ta_cap = need;
-	c->ta_used = 0;
-	if (c->tas == NULL || c->ta_mem == NULL)
+	}
+	if (nta == 0 || (c->tas = calloc(nta, sizeof(*c->tas))) == NULL)
 		return 0;
 	nta = 0;
+	if (t->builtin) {
+		for (off = 0; (off = blob_entry(off, &ta)) != 0;)
+			if (name_wanted(names, nn, ta.dn.data, ta.dn.len))
+				c->tas[nta++] = ta;
+		return nta;
+	}
+	if ((c->ta_mem = malloc(need)) == NULL)
+		return 0;
+	c->ta_cap = need;
+	c->ta_used = 0;
 	for (k = 0; k < t->ncerts; k++)
-		for (i = 0; i < nn; i++)
-			if (span_eq(&t->certs[k].subject, &names[i])) {
-				if (make_anchor(c, &t->certs[k], &c->tas[nta]) == 0)
-					nta++;
-				break;
-			}
+		if (name_wanted(names, nn, t->certs[k].subject.p, t->certs[k].subject.len) &&
+		    make_anchor(c, &t->certs[k], &c->tas[nta]) == 0)
+			nta++;
 	return nta;
 }
 
@@ -392,12 +499,11 @@ static void
 mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n)
 {
 	br_x509_minimal_init(m, &br_sha256_vtable, tas, n);
-	br_x509_minimal_set_hash(m, br_sha1_ID, &br_sha1_vtable);
 	br_x509_minimal_set_hash(m, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(m, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(m, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(m, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(m, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+	br_x509_minimal_set_rsa(m, br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_ecdsa(m, &ec_impl, br_ecdsa_i31_vrfy_asn1);
 }
 
 static void
@@ -457,12 +563,8 @@ xw_end_chain(const br_x509_class **ctx)
 		return BR_ERR_X509_LIMIT_EXCEEDED;
 	if (xw->ncerts == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
-	if (c->trust->builtin) {
-		mini_setup(&xw->mini, alter_anchors, alter_anchors_n);
-	} else {
-		nta = select_anchors(c);
-		mini_setup(&xw->mini, c->tas, nta);
-	}
+	nta = select_anchors(c);
+	mini_setup(&xw->mini, c->tas, nta);
 	(*mv)->start_chain(mv, xw->server_name);
 	for (i = 0; i < xw->ncerts; i++) {
 		(*mv)->start_cert(mv, (uint32_t)xw->clen[i]);
@@ -490,6 +592,7 @@ static const br_x509_class xwrap_vtable = {
 };
 
 /* ---- the engine ---- */
+
 
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -656,17 +759,21 @@ tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_
 	br_ssl_client_zero(&c->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
-	br_ssl_engine_set_ec(eng, br_ec_get_default());
-	br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
-	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
-	br_ssl_engine_set_hash(eng, br_sha1_ID, &br_sha1_vtable);
+	br_ssl_engine_set_ec(eng, &ec_impl);
+	br_ssl_engine_set_rsavrfy(eng, br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_aes_gcm(eng);
-	br_ssl_engine_set_default_chapol(eng);
+	/* One portable implementation of each primitive keeps the binary small. */
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(eng, &br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(eng, br_poly1305_ctmulq_get());
 	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 	br_ssl_engine_set_protocol_names(eng, alpn, 1);
 	br_ssl_engine_set_buffers_bidi(eng, c->ibuf, sizeof(c->ibuf), c->obuf, sizeof(c->obuf));

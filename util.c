@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alter.h"
 
@@ -66,10 +65,32 @@ digits(const char *s, int n, int *out)
 	return 0;
 }
 
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil); libc's timegm/gmtime would pull in its time-zone code.
+ */
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long long
+alter_timegm(int y, int mo, int d, int h, int mi, int s)
+{
+	return days_from_civil(y, mo, d) * 86400 + h * 3600LL + mi * 60LL + s;
+}
+
 int
 alter_parse_time(const char *s, long long *epoch)
 {
-	struct tm tm;
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
@@ -95,26 +116,28 @@ alter_parse_time(const char *s, long long *epoch)
 	} else {
 		return -1;
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*epoch = (long long)timegm(&tm) - sign * (oh * 3600LL + om * 60LL);
+	*epoch = alter_timegm(y, mo, d, h, mi, sec) - sign * (oh * 3600LL + om * 60LL);
 	return 0;
 }
 
 void
 alter_format_time(long long t, char *out, size_t outlen)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	long long z = (t >= 0 ? t : t - 86399) / 86400, secs = t - z * 86400, era, doe, yoe, y,
+	    doy, mp;
+	int d, m;
 
-	if (gmtime_r(&tt, &tm) == NULL)
-		snprintf(out, outlen, "?");
-	else
-		snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	/* H. Hinnant's civil_from_days. */
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	y += m <= 2;
+	snprintf(out, outlen, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
+	    secs / 60 % 60, secs % 60);
 }

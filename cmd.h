@@ -1,0 +1,163 @@
+/*
+ * cmd.h: what the two halves of the tool share: alter.c (main, argument
+ * parsing, help, the core commands) and portal.c (the portal commands of
+ * cli.md section 5, run from one table).  Flags, command rows, the run
+ * context, and the tool's message and option helpers.  Not a library
+ * header: only alter.c and portal.c include it.
+ */
+#ifndef ALTER_CMD_H
+#define ALTER_CMD_H
+
+#include <stddef.h>
+
+#include "alter.h"
+#include "creds.h"
+#include "http.h"
+#include "net.h"
+#include "tls.h"
+
+#define POS_MAX		16
+#define VALS_MAX	64
+
+enum { F_BOOL, F_VALUE, F_MULTI };
+
+/* How a portal command's flag becomes part of the request (portal.c). */
+enum flag_map {
+	M_NONE,		/* handled by code: --yes, --confirm, --all, ... */
+	M_PATH,		/* fills {key} of the path template */
+	M_QUERY,	/* key=value */
+	M_QUERY_TRUE,	/* a boolean flag sends key=true */
+	M_QUERY_FALSE,	/* a boolean flag sends key=false */
+	M_QUERY_ALWAYS,	/* key=true when given, key=false otherwise */
+	M_BODY_STR,	/* "key": "value" */
+	M_BODY_LIST,	/* "key": ["a", "b"] from a comma-separated value */
+	M_BODY_MULTI,	/* "key": [...] from a repeated flag */
+	M_BODY_INT,	/* "key": n */
+	M_BODY_TRUE,	/* a boolean flag sets "key": true */
+	M_BODY_FALSE,	/* a boolean flag sets "key": false */
+	M_BODY_JSON,	/* "key": a JSON value given inline or as @file */
+	M_BODY_SECRET,	/* "key": the bytes of - or @file, never inline */
+	M_BODY_TARGET,	/* "target": {"kind": key, "id": value} */
+	M_BODY_EXPIRES	/* "key": now + a duration, as RFC 3339 */
+};
+
+/* How a value is checked before any request. */
+enum flag_check { V_NONE, V_DURATION, V_TIME, V_CIDRS, V_ENUM, V_ENUMS, V_RANGE, V_ID, V_NAMES };
+
+struct flag {
+	const char	*name;		/* long name without "--" */
+	char		 shortname;	/* or 0 */
+	unsigned char	 kind;		/* F_BOOL, F_VALUE, F_MULTI */
+	const char	*arg;		/* value placeholder for --help */
+	const char	*help;
+	/* portal commands only */
+	unsigned char	 map;		/* enum flag_map */
+	const char	*key;		/* path placeholder, query or body key */
+	unsigned char	 check;		/* enum flag_check */
+	const char	*allowed;	/* V_ENUM(S): "a|b|c" */
+	int		 lo, hi;	/* V_RANGE */
+	unsigned char	 required;
+};
+
+struct ctx;
+
+/* Row flags: what the dispatcher and portal_run set up or check. */
+#define NEEDS_TOKEN	0x01	/* a token from ALTER_PAT or the store */
+#define NEEDS_HTTP	0x02	/* base URL, trust, proxy (no token) */
+#define NEEDS_APP	0x04	/* {app} from --app, ALTER_APP_ID or the link */
+#define DESTRUCTIVE	0x08	/* --yes, or a question on the terminal */
+#define TYPED_CONFIRM	0x10	/* the question asks to type --confirm's value */
+#define SHOWS_KEY	0x20	/* the answer holds a plaintext key, shown once */
+#define NEEDS_FIELD	0x40	/* at least one body field */
+#define APP_FILTER	0x80	/* --app, when given, becomes the app_id query */
+
+/* Output kinds of a portal command (cli.md section 4). */
+enum out_kind { OUT_OBJECT, OUT_LIST, OUT_BARE, OUT_CURSOR, OUT_EMPTY };
+
+struct cmd {
+	const char		*name;
+	const struct cmd	*sub;		/* a group's rows, or NULL for a leaf */
+	enum alter_exit		(*fn)(struct ctx *);
+	unsigned		 flags;
+	const struct flag	*opts;		/* the command's own flags */
+	unsigned char		 minpos, maxpos;
+	const char		*args;		/* positional arguments for --help */
+	const char		*help;
+	/* portal commands only */
+	unsigned char		 ep;		/* index into the endpoint table */
+	unsigned char		 out;		/* enum out_kind */
+	short			 limit;		/* default page size */
+	const char		*pos;		/* path placeholder the argument fills */
+	const char		*columns;	/* table columns, comma-separated */
+	const char		*defaults;	/* body defaults: "key=json;key=json" */
+	const char		*what;		/* "app", "key": for notices */
+};
+
+struct optval {
+	const struct flag	*f;
+	const char		*v;
+};
+
+struct ctx {
+	const struct cmd	*cmd;		/* the deepest row reached */
+	char			 path[64];	/* "alter auth login" */
+	char			*pos[POS_MAX];
+	int			 npos;
+	struct optval		 vals[VALS_MAX];
+	int			 nvals;
+	int			 quiet;
+	struct alter_err	 err;
+	/* set up by the dispatcher */
+	struct http_client	 http;
+	struct tls_trust	*trust;
+	struct net_proxy	 proxy;
+	struct creds_token	 token;
+	char			 auth[CREDS_TOKEN_MAX + 16];	/* "Bearer <PAT>" */
+	char			 token_source[4200];	/* "ALTER_PAT" or the store path */
+	unsigned		 store_mode;
+	int			 from_store;
+	char			 base_url[2048];
+};
+
+/* Messages on stderr, prefixed "alter: " / "alter: warning: "; --quiet mutes. */
+void		 notice(const struct ctx *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 warn(const struct ctx *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* The nth value of flag name (0: first), or NULL. */
+const struct optval *find_val(const struct ctx *, const char *name, int nth);
+/* The value of flag name, or NULL; whether it was given. */
+const char	*opt(const struct ctx *, const char *name);
+int		 has(const struct ctx *, const char *name);
+/* A variable's value, with empty counted as unset. */
+const char	*env(const char *name);
+/* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
+const char	*dashboard(const struct ctx *);
+
+/* A decimal in [lo, hi], else AX_USAGE naming what. */
+enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, long *out,
+		    struct alter_err *err);
+
+/*
+ * Read "@path" or "-" (standard input) into a NUL-terminated malloc'd
+ * buffer of at most cap bytes (the caller frees it).  A missing file is
+ * AX_NOT_FOUND, anything else not @FILE or - is AX_USAGE naming flag.
+ */
+enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char **out,
+		    size_t *len, struct alter_err *err);
+
+/* Map a non-2xx response to its exit code and message (api.md section 2). */
+enum alter_exit	 http_failure(struct ctx *, const char *method, const char *path,
+		    struct http_response *r);
+
+/* The portal commands (portal.c): one table per group, and link. */
+extern const struct cmd portal_agents[], portal_apps[], portal_audit[], portal_keys[],
+		    portal_policy[], portal_providers[], portal_secrets[];
+enum alter_exit	 cmd_link(struct ctx *);
+enum alter_exit	 cmd_unlink(struct ctx *);
+extern const struct flag link_flags[];
+/* The list flags (--limit, --offset, --all) a portal row takes, or NULL. */
+const struct flag *portal_extra_flags(const struct cmd *);
+
+#endif

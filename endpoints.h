@@ -1,0 +1,35 @@
+/*
+ * endpoints.h: every method and path of api.md section 3, in one table
+ * (api.md's rule: matching a production API is an edit of this table).
+ */
+#ifndef ALTER_ENDPOINTS_H
+#define ALTER_ENDPOINTS_H
+
+enum endpoint_id {
+	EP_PATS_ME,
+	EP_APPS_LIST, EP_APPS_CREATE, EP_APP_GET, EP_APP_UPDATE, EP_APP_ARCHIVE,
+	EP_APP_UNARCHIVE, EP_APP_DELETE,
+	EP_KEYS_LIST, EP_KEYS_STATS, EP_KEYS_MINT, EP_KEY_GET, EP_KEY_ROTATE, EP_KEY_RENAME,
+	EP_KEY_REVOKE,
+	EP_AGENTS_LIST, EP_AGENTS_CREATE, EP_AGENT_GET, EP_AGENT_UPDATE, EP_AGENT_REVOKE,
+	EP_AGENT_KEYS, EP_AGENT_MINT_KEY, EP_AGENT_KEY_REVOKE, EP_AGENT_KEY_DEPRECATE,
+	EP_AGENT_KEY_UNDEPRECATE, EP_AGENT_AUDIT,
+	EP_CATALOG, EP_PROVIDERS_LIST, EP_PROVIDERS_CREATE, EP_PROVIDER_GET, EP_PROVIDER_UPDATE,
+	EP_PROVIDER_DELETE,
+	EP_TEMPLATES, EP_SECRETS_LIST, EP_SECRETS_CREATE, EP_SECRET_GET, EP_SECRET_ROTATE,
+	EP_SECRET_DELETE, EP_SECRET_ACCESS,
+	EP_POLICY_APP, EP_RULES_LIST, EP_RULES_CREATE, EP_RULE_GET, EP_RULE_UPDATE,
+	EP_RULE_DELETE,
+	EP_AUDIT_EVENTS, EP_AUDIT_TRACE,
+	EP_COUNT
+};
+
+struct endpoint {
+	const char	*method;
+	const char	*path;		/* {placeholders} are filled by the caller */
+	const char	*scope;		/* NULL: no token is sent */
+};
+
+extern const struct endpoint endpoints[EP_COUNT];
+
+#endif
