@@ -59,6 +59,7 @@ notice(const struct ctx *c, const char *fmt, ...)
 
 	if (c->quiet)
 		return;
+	fflush(stdout);		/* keep stdout and stderr in order on a shared terminal */
 	fputs("alter: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -73,6 +74,7 @@ warn(const struct ctx *c, const char *fmt, ...)
 
 	if (c->quiet)
 		return;
+	fflush(stdout);
 	fputs("alter: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
