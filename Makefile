@@ -51,7 +51,7 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
-.PHONY: all check demo clean install deps
+.PHONY: all check demo clean install deps bench
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
@@ -133,3 +133,10 @@ $(TESTTMP)/anchors-testca.o: $(TESTTMP)/anchors-testca.c
 
 $(TESTTMP)/alter-testca: $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS)
 	$(CC) $(LDFLAGS) -s -o $@ $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)
+
+# Benchmarks (make bench writes BENCHMARKS.md).
+$(BUILD)/bench_trust: tests/bench_trust.c $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
+
+bench: $(ALTER) $(BUILD)/bench_trust $(TESTTMP)/pki/ca.pem
+	python3 tests/bench.py

@@ -169,20 +169,27 @@ x509_ip_san_match(const unsigned char *der, size_t len, const unsigned char *ip,
 	return 0;
 }
 
-static int
-b64val(unsigned char c)
+/*
+ * Base64 values; B64_SPACE for the whitespace PEM allows, B64_PAD for '=',
+ * B64_BAD for everything else.  A table keeps the loop to one load a byte.
+ */
+enum { B64_SPACE = 64, B64_PAD = 65, B64_BAD = 255 };
+static unsigned char b64[256];
+
+static void
+b64_init(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int i;
+
+	if (b64['A'] == 0 && b64['B'] == 1)
+		return;
+	memset(b64, B64_BAD, sizeof(b64));
+	for (i = 0; i < 64; i++)
+		b64[(unsigned char)alphabet[i]] = (unsigned char)i;
+	b64[' '] = b64['\t'] = b64['\r'] = b64['\n'] = B64_SPACE;
+	b64['='] = B64_PAD;
 }
 
 static const char PEM_BEGIN[] = "-----BEGIN ";
@@ -216,6 +223,8 @@ x509_pem_certs(const char *pem, size_t len, unsigned char *out, size_t outcap,
 	size_t used = 0;
 	long count = 0;
 
+	b64_init();
+
 	while ((b = find(p, (size_t)(end - p), PEM_BEGIN)) != NULL) {
 		const char *label = b + sizeof(PEM_BEGIN) - 1;
 		size_t start = used;
@@ -230,25 +239,22 @@ x509_pem_certs(const char *pem, size_t len, unsigned char *out, size_t outcap,
 			p = q + 1;
 			continue;
 		}
+		if ((size_t)(q - label) / 4 * 3 + 3 > outcap - used)
+			return -1;
 		for (b = label + sizeof(PEM_CERT) - 1; b < q; b++) {
-			unsigned char c = (unsigned char)*b;
-			int v;
+			unsigned v = b64[(unsigned char)*b];
 
-			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-				continue;
-			if (c == '=') {
+			if (v < 64 && pad == 0) {
+				acc = (acc << 6) | v;
+				bits += 6;
+				if (bits >= 8) {
+					bits -= 8;
+					out[used++] = (unsigned char)(acc >> bits);
+				}
+			} else if (v == B64_PAD) {
 				pad++;
-				continue;
-			}
-			if (pad > 0 || (v = b64val(c)) < 0)
+			} else if (v != B64_SPACE) {
 				return -1;
-			acc = (acc << 6) | (unsigned)v;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				if (used >= outcap)
-					return -1;
-				out[used++] = (unsigned char)(acc >> bits);
 			}
 		}
 		if (pad > 2 || used == start)
