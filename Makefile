@@ -138,5 +138,8 @@ $(TESTTMP)/alter-testca: $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS
 $(BUILD)/bench_trust: tests/bench_trust.c $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
 
-bench: $(ALTER) $(BUILD)/bench_trust $(TESTTMP)/pki/ca.pem
+$(BUILD)/bench_run: tests/bench_run.c
+	$(CC) $(CFLAGS) -static -o $@ tests/bench_run.c
+
+bench: $(ALTER) $(BUILD)/bench_trust $(BUILD)/bench_run $(TESTTMP)/pki/ca.pem
 	python3 tests/bench.py
