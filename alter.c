@@ -870,8 +870,8 @@ help(FILE *f, const struct ctx *c)
 	fprintf(f, "\nglobal flags:\n");
 	print_flags(f, global_flags);
 	if (r == &root)
-		fprintf(f, "\nexit codes: 0 ok, 1 error, 2 usage, 3 auth, 4 not found, 5 conflict,"
-		    " 6 rate limited, 7 forbidden.  See README.md and alter(1).\n");
+		fprintf(f, "\nexit codes: 0 ok, 1 error, 2 usage, 3 auth, 4 not found, 5 conflict,\n"
+		    "6 rate limited, 7 forbidden.  See alter(1).\n");
 }
 
 /* ---- argument parsing ---- */
