@@ -552,7 +552,7 @@ cmd_auth_login(struct ctx *c)
 	const char *file = opt(c, "token-file"), *scopes = opt(c, "scopes");
 	enum alter_exit rc;
 	size_t nmissing = 0, i;
-	int loose = 0;
+	int loose = 0, known;
 
 	/* 1. Scope names before anything else. */
 	if (scopes != NULL && (rc = scopes_validate(scopes, &c->err)) != AX_OK)
@@ -593,6 +593,8 @@ cmd_auth_login(struct ctx *c)
 	/* 3. Verify before storing. */
 	if ((rc = verify(c, &r)) != AX_OK)
 		return rc;
+	/* 200: scopes known; 403: valid, scopes unknown (api.md). */
+	known = r.status == 200;
 	if (r.status == 403) {
 		http_response_free(&r);
 		if (scopes != NULL)
@@ -630,7 +632,7 @@ cmd_auth_login(struct ctx *c)
 	if ((rc = creds_store_save(dir, &c->token, c->base_url, now, &c->err)) != AX_OK)
 		return rc;
 	creds_mask(&c->token, mask, sizeof(mask));
-	if (r.status == 403) {
+	if (!known) {
 		printf("Signed in to %s with %s (scopes unknown: the token lacks "
 		    "dashboard_pats:read)\n", c->base_url, mask);
 	} else {
@@ -652,6 +654,8 @@ pat_view(struct ctx *c, int is_whoami)
 	struct json_pat pat;
 	const char *out = opt(c, "output") ? opt(c, "output") : "table";
 	char mask[CREDS_MASK_SIZE], mode[8] = "", exp[160] = "never";
+	const char *kv[] = { "token", mask, "source", c->token_source, "store_mode", NULL,
+	    "base_url", c->base_url, NULL };
 	long long t;
 	long minvalid = -1, days;
 	enum alter_exit rc;
@@ -667,12 +671,16 @@ pat_view(struct ctx *c, int is_whoami)
 		return alter_fail(&c->err, AX_USAGE, "--min-valid '%s' must be a duration such "
 		    "as 7d, 12h or 30m", opt(c, "min-valid"));
 	creds_mask(&c->token, mask, sizeof(mask));
-	if (c->from_store)
+	if (c->from_store) {
 		snprintf(mode, sizeof(mode), "%04o", c->store_mode);
+		kv[5] = mode;
+	}
 	rc = verify(c, &r);
 	if (rc != AX_OK) {
 		/* cli.md 2.4: the network down still shows what is known locally. */
-		if (!json)
+		if (json)
+			json_print_with(stdout, NULL, 0, kv);
+		else
 			printf("API base URL: %s\nToken:        %s\nSource:       %s%s%s%s\n",
 			    c->base_url, mask, c->token_source, mode[0] ? " (mode " : "", mode,
 			    mode[0] ? ")" : "");
@@ -686,12 +694,8 @@ pat_view(struct ctx *c, int is_whoami)
 	known = r.status == 200 && json_parse_pat(r.body, r.body_len, &pat) == 0;
 	if (!known)
 		memset(&pat, 0, sizeof(pat));
-	if (json) {
-		const char *kv[] = { "token", mask, "source", c->token_source,
-		    "store_mode", mode[0] ? mode : NULL, "base_url", c->base_url, NULL };
-
+	if (json)
 		json_print_with(stdout, known ? r.body : NULL, r.body_len, kv);
-	}
 	http_response_free(&r);
 	if (known && pat.expires_at[0] != '\0' && alter_parse_time(pat.expires_at, &t) == 0) {
 		days = (long)((t - (long long)time(NULL)) / 86400);

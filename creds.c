@@ -955,6 +955,19 @@ creds_store_save(const char *dir, const struct creds_token *t,
 		goto out;
 	}
 
+	/*
+	 * cli.md 2.3: an auth.toml that is a symbolic link is refused, not
+	 * silently replaced (rename() would replace the link itself).
+	 */
+	if (fstatat(dfd, CREDS_STORE_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(sb.st_mode)) {
+		rc = alter_fail(err, AX_AUTH, "%s is a symbolic link; alter "
+		    "stores its token only in a regular file: remove the link "
+		    "and run alter auth login again",
+		    quote(q, sizeof(q), path));
+		goto out;
+	}
+
 	/* A fresh name: pid, the clock and a counter; O_EXCL decides. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	seed = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 20);

@@ -148,13 +148,14 @@ enum alter_exit	creds_store_load(const char *dir, struct creds_store *st,
  * <dir>/auth.toml, in the exact form of cli.md 2.3.  Under umask 077
  * (restored before returning): creates dir and its missing parents 0700;
  * refuses an existing dir not owned by the effective uid or writable by
- * group or others; writes a fresh 0600 temp file .auth.toml.<pid>.<n> in
- * dir, fsyncs it, renames it over auth.toml and fsyncs dir.  On failure the
- * temp file is removed and any previous auth.toml is left as it was.
- * Returns AX_OK; AX_AUTH for an unsafe dir (naming it); AX_USAGE for an
- * invalid token, a value that cannot be stored (a control character) or
- * a path that does not fit; AX_ERROR naming the path and the system's
- * reason for an I/O failure.
+ * group or others, and an auth.toml that is a symbolic link; writes a
+ * fresh 0600 temp file .auth.toml.<pid>.<n> in dir, fsyncs it, renames it
+ * over auth.toml and fsyncs dir.  On failure the temp file is removed and
+ * any previous auth.toml is left as it was.
+ * Returns AX_OK; AX_AUTH for an unsafe dir or auth.toml (naming it);
+ * AX_USAGE for an invalid token, a value that cannot be stored (a control
+ * character) or a path that does not fit; AX_ERROR naming the path and the
+ * system's reason for an I/O failure.
  */
 enum alter_exit	creds_store_save(const char *dir, const struct creds_token *t,
 		    const char *base_url, const char *saved_at,

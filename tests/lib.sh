@@ -147,6 +147,24 @@ test_expect_success() {
 	fi
 }
 
+# test_expect_failure DESC BODY: a known breakage, as in git.  While BODY
+# fails it is reported as a skip naming the breakage; once it passes, the
+# test fails, so that it is turned into a test_expect_success.  The leak
+# check still applies.
+test_expect_failure() {
+	test_count=$((test_count + 1))
+	out=$TRASH/test-$test_count.out
+	if (cd "$TRASH" && eval "$2") >"$out" 2>&1; then
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1 # known breakage fixed: make it test_expect_success"
+	elif ! leak_check; then
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+	else
+		echo "ok $test_count # skip $1 (known breakage)"
+	fi
+}
+
 test_skip() {
 	test_count=$((test_count + 1))
 	echo "ok $test_count # skip $1 ($2)"
