@@ -282,7 +282,8 @@ setup_http(struct ctx *c)
 		url = DEFAULT_BASE_URL, var = "the default base URL";
 	if ((rc = http_url_parse(url, var, &c->http.url, &c->err)) != AX_OK)
 		return rc;
-	snprintf(c->base_url, sizeof(c->base_url), "%s", url);
+	if (url != c->base_url)
+		snprintf(c->base_url, sizeof(c->base_url), "%s", url);
 	c->http.timeout_s = 60;
 	c->http.max_retries = 2;
 	c->http.retry_max_wait = 30;
