@@ -732,6 +732,10 @@ pat_view(struct ctx *c, int is_whoami)
 		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT cannot read itself: it lacks "
 		    "scope 'dashboard_pats:read'; mint a new PAT with it at %s/settings/tokens",
 		    dashboard(c));
+	/* --min-valid asks for assurance: an expiry that cannot be read fails it. */
+	if (!known && minvalid >= 0)
+		return alter_fail(&c->err, AX_AUTH, "cannot check --min-valid: the PAT cannot read "
+		    "its own expiry (it lacks dashboard_pats:read)");
 	return rc;
 }
 

@@ -384,6 +384,11 @@ test_expect_success 'auth logout warns that ALTER_PAT is still set' '
 	test_grep "warning: ALTER_PAT is still set" err
 '
 
+test_expect_success 'auth status --min-valid fails when the token cannot read its expiry' '
+	ALTER_PAT=$T_NOREAD test_expect_code 3 alter auth status --min-valid 1d >out 2>err &&
+	test_grep "cannot check --min-valid" err
+'
+
 # ---- 403 anywhere (cli.md 1) ----
 
 test_expect_success 'a 403 names the missing scope and says to mint a new PAT' '
