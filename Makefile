@@ -5,6 +5,9 @@ VERSION   = 0.1.0
 CC        = musl-gcc
 PREFIX    = /usr/local
 DESTDIR   =
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share
+MANDIR    = $(DATADIR)/man
 BUILD     = build
 # Folder holding the Debian source packages of BearSSL and cJSON.  On an
 # air-gapped host, copy the six files (.dsc, .orig.tar.*, .debian.tar.xz) here.
@@ -53,7 +56,7 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
-.PHONY: all check demo clean install deps bench
+.PHONY: all check demo clean install uninstall deps bench
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
@@ -116,9 +119,32 @@ check: $(ALTER) $(UNITS) $(TESTTMP)/pki/ca.pem $(TESTTMP)/alter-testca
 demo: $(ALTER)
 	tests/demo.sh
 
-install: $(ALTER)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(ALTER) $(DESTDIR)$(PREFIX)/bin/alter
+# The completion scripts come from the binary's own command tables.
+COMPLETIONS = $(BUILD)/completion/bash $(BUILD)/completion/zsh $(BUILD)/completion/fish
+BASHCOMPDIR = $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  = $(DATADIR)/zsh/site-functions
+FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
+
+$(BUILD)/completion/%: $(ALTER)
+	mkdir -p $(@D)
+	$(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
+
+install: $(ALTER) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(ALTER) $(DESTDIR)$(BINDIR)/alter
+	install -m 0644 alter.1 $(DESTDIR)$(MANDIR)/man1/alter.1
+	install -m 0644 $(BUILD)/completion/bash $(DESTDIR)$(BASHCOMPDIR)/alter
+	install -m 0644 $(BUILD)/completion/zsh $(DESTDIR)$(ZSHCOMPDIR)/_alter
+	install -m 0644 $(BUILD)/completion/fish $(DESTDIR)$(FISHCOMPDIR)/alter.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/alter $(DESTDIR)$(MANDIR)/man1/alter.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/alter $(DESTDIR)$(ZSHCOMPDIR)/_alter \
+	    $(DESTDIR)$(FISHCOMPDIR)/alter.fish
+
+# make check also covers what make install ships.
+check: $(COMPLETIONS)
 
 clean:
 	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
