@@ -10,7 +10,10 @@
 set -eu
 cd "$(dirname "$0")"
 
-need="make gcc musl-tools python3 openssl ca-certificates xz-utils patch binutils coreutils"
+# groff-base, man-db, zsh and fish: the tests of alter.1 and the completion
+# scripts; git: make reproduce-check builds from two clones.
+need="make gcc musl-tools python3 openssl ca-certificates xz-utils patch binutils coreutils
+    groff-base man-db zsh fish git"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
