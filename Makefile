@@ -30,6 +30,10 @@ LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 
 # ---- nothing below needs editing ----
 
+# Reproducible builds: tools that honour it use the commit's time, not now.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
 BEARSSL_ORIG = bearssl_0.6+dfsg.1.orig.tar.xz
 BEARSSL_SHA  = 102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
 CJSON_ORIG   = cjson_1.7.15.orig.tar.gz
@@ -56,7 +60,7 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
-.PHONY: all check demo clean install uninstall deps bench
+.PHONY: all check demo clean install uninstall sbom deps bench
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
@@ -143,8 +147,16 @@ uninstall:
 	    $(DESTDIR)$(BASHCOMPDIR)/alter $(DESTDIR)$(ZSHCOMPDIR)/_alter \
 	    $(DESTDIR)$(FISHCOMPDIR)/alter.fish
 
-# make check also covers what make install ships.
-check: $(COMPLETIONS)
+# A CycloneDX 1.5 bill of materials: what went into ./alter, by sha256.
+sbom: $(BUILD)/sbom.json
+
+$(BUILD)/sbom.json: $(ALTER) tools/sbom.sh
+	VERSION=$(VERSION) ALTER=$(ALTER) CC=$(CC) CA_BUNDLE=$(CA_BUNDLE) BUILD=$(BUILD) \
+	    BEARSSL_ORIG=$(BEARSSL_ORIG) BEARSSL_SHA=$(BEARSSL_SHA) \
+	    CJSON_ORIG=$(CJSON_ORIG) CJSON_SHA=$(CJSON_SHA) tools/sbom.sh > $@.tmp && mv $@.tmp $@
+
+# make check also covers what make install and make sbom ship.
+check: $(COMPLETIONS) $(BUILD)/sbom.json
 
 clean:
 	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp

@@ -1,0 +1,60 @@
+#!/bin/sh
+test_description='make sbom: a CycloneDX 1.5 bill of materials that agrees with alter version'
+. "$(dirname "$0")/lib.sh"
+
+SBOM=$TOP/${BUILD:-build}/sbom.json
+
+# field EXPR: a value of the SBOM, by a Python expression over d.
+field() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["name"]: x for x in d["components"]}
+p = {n: {q["name"]: q["value"] for q in x.get("properties", [])} for n, x in c.items()}
+print(eval(sys.argv[2]))' "$SBOM" "$1"
+}
+pin() { sed -n "s/^$1 *= *//p" "$TOP/Makefile"; }
+
+if [ ! -f "$SBOM" ] || [ "$SBOM" -ot "$TOP/alter" ]; then
+	test_skip 'the SBOM is CycloneDX 1.5 JSON' 'run make sbom (make check does) first'
+	test_done
+	exit
+fi
+
+test_expect_success 'the SBOM is CycloneDX 1.5 JSON describing the binary by sha256' '
+	test "$(field d[\"bomFormat\"])" = CycloneDX &&
+	test "$(field d[\"specVersion\"])" = 1.5 &&
+	test "$(field d[\"metadata\"][\"component\"][\"hashes\"][0][\"content\"])" = \
+	    "$(sha256sum <"$TOP/alter" | cut -d" " -f1)"
+'
+
+test_expect_success 'it lists musl, BearSSL, cJSON and the compiled-in CA bundle' '
+	field "sorted(c)" >out &&
+	echo "['"'"'BearSSL'"'"', '"'"'cJSON'"'"', '"'"'ca-certificates'"'"', '"'"'musl'"'"']" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'versions and Debian revisions are the ones alter version prints' '
+	"$TOP/alter" version >version &&
+	bv=$(field c[\"BearSSL\"][\"version\"]) && br=$(field p[\"BearSSL\"][\"debian:revision\"]) &&
+	cv=$(field c[\"cJSON\"][\"version\"]) && cr=$(field p[\"cJSON\"][\"debian:revision\"]) &&
+	test_grep "BearSSL $bv (Debian source $br)" version &&
+	test_grep "cJSON $cv (Debian source $cr)" version &&
+	test "$br" = "$(cat "$TOP/${BUILD:-build}/bearssl.rev")" &&
+	test "$cr" = "$(cat "$TOP/${BUILD:-build}/cjson.rev")" &&
+	test "$(field p[\"BearSSL\"][\"debian:source\"])" = bearssl &&
+	test "$(field p[\"cJSON\"][\"debian:source\"])" = cjson
+'
+
+test_expect_success 'the upstream tarballs carry the sha256 pinned in the Makefile' '
+	test "$(field c[\"BearSSL\"][\"externalReferences\"][0][\"hashes\"][0][\"content\"])" = \
+	    "$(pin BEARSSL_SHA)" &&
+	test "$(field c[\"cJSON\"][\"externalReferences\"][0][\"hashes\"][0][\"content\"])" = \
+	    "$(pin CJSON_SHA)"
+'
+
+test_expect_success 'the CA bundle sha256 is the one alter version names' '
+	sum=$(field c[\"ca-certificates\"][\"hashes\"][0][\"content\"]) &&
+	test_grep "bundle sha256 $(echo "$sum" | cut -c1-16)" version
+'
+
+test_done

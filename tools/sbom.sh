@@ -1,0 +1,103 @@
+#!/bin/sh
+# sbom.sh: print a CycloneDX 1.5 bill of materials of ./alter on stdout.
+#
+# Called by `make sbom` with the Makefile's settings in the environment:
+# VERSION ALTER CC CA_BUNDLE BUILD BEARSSL_ORIG BEARSSL_SHA CJSON_ORIG
+# CJSON_SHA.  It lists what is linked in or compiled in: musl (the build
+# host's Debian package), BearSSL and cJSON (the Debian source revisions in
+# $BUILD/*.rev, the upstream tarballs by their sha256 pinned in the
+# Makefile) and the CA bundle of the compiled-in roots.  The output depends
+# only on those inputs and SOURCE_DATE_EPOCH, so it is reproducible too.
+set -eu
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
+rev() { cat "$BUILD/$1.rev" 2>/dev/null || echo system; }
+# bearssl_0.6+dfsg.1.orig.tar.xz -> 0.6 (the upstream version, as alter version says)
+upstream() { echo "$1" | sed 's/^[^_]*_//; s/\.orig\.tar\..*//; s/+dfsg.*//'; }
+# pkg:deb purls percent-encode "+"
+purl() { echo "pkg:deb/debian/$1@$(echo "$2" | sed 's/+/%2B/g')?arch=source"; }
+pool() { echo "https://deb.debian.org/debian/pool/main/$(echo "$1" | cut -c1)/$1/$2"; }
+
+musl_rev=$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || echo unknown)
+musl_src=$(dpkg-query -W -f='${source:Package}' musl-dev 2>/dev/null || echo musl)
+musl_lib=$(dpkg -L musl-dev 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
+musl_sha=$( [ -n "$musl_lib" ] && sha "$musl_lib" || echo unknown)
+ca_rev=local
+[ "$CA_BUNDLE" != /etc/ssl/certs/ca-certificates.crt ] ||
+	ca_rev=$(dpkg-query -W -f='${Version}' ca-certificates 2>/dev/null || echo unknown)
+bssl_rev=$(rev bearssl)
+cjson_rev=$(rev cjson)
+when=$(date -u -d "@${SOURCE_DATE_EPOCH:-0}" +%Y-%m-%dT%H:%M:%SZ)
+
+cat <<EOF
+{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.5",
+  "version": 1,
+  "metadata": {
+    "timestamp": "$when",
+    "tools": {"components": [{"type": "application", "name": "tools/sbom.sh"}]},
+    "component": {
+      "type": "application",
+      "bom-ref": "alter",
+      "name": "alter",
+      "version": "$VERSION",
+      "description": "static musl binary, built with $CC",
+      "hashes": [{"alg": "SHA-256", "content": "$(sha "$ALTER")"}]
+    }
+  },
+  "components": [
+    {
+      "type": "library",
+      "bom-ref": "musl",
+      "name": "musl",
+      "version": "${musl_rev%-*}",
+      "purl": "$(purl "$musl_src" "$musl_rev")",
+      "description": "C library, linked statically from the build host's musl-dev",
+      "properties": [
+        {"name": "debian:source", "value": "$musl_src"},
+        {"name": "debian:revision", "value": "$musl_rev"},
+        {"name": "sha256:libc.a", "value": "$musl_sha"}
+      ]
+    },
+    {
+      "type": "library",
+      "bom-ref": "bearssl",
+      "name": "BearSSL",
+      "version": "$(upstream "$BEARSSL_ORIG")",
+      "purl": "$(purl bearssl "$bssl_rev")",
+      "description": "TLS 1.2 library, built from source with the Debian revision's patches",
+      "externalReferences": [{"type": "distribution", "url": "$(pool bearssl "$BEARSSL_ORIG")",
+        "hashes": [{"alg": "SHA-256", "content": "$BEARSSL_SHA"}]}],
+      "properties": [
+        {"name": "debian:source", "value": "bearssl"},
+        {"name": "debian:revision", "value": "$bssl_rev"}
+      ]
+    },
+    {
+      "type": "library",
+      "bom-ref": "cjson",
+      "name": "cJSON",
+      "version": "$(upstream "$CJSON_ORIG")",
+      "purl": "$(purl cjson "$cjson_rev")",
+      "description": "JSON parser, built from source with the Debian revision's patches",
+      "externalReferences": [{"type": "distribution", "url": "$(pool cjson "$CJSON_ORIG")",
+        "hashes": [{"alg": "SHA-256", "content": "$CJSON_SHA"}]}],
+      "properties": [
+        {"name": "debian:source", "value": "cjson"},
+        {"name": "debian:revision", "value": "$cjson_rev"}
+      ]
+    },
+    {
+      "type": "data",
+      "bom-ref": "ca-bundle",
+      "name": "ca-certificates",
+      "version": "$ca_rev",
+      "description": "the CA bundle compiled in as last-resort trust anchors ($CA_BUNDLE)",
+      "hashes": [{"alg": "SHA-256", "content": "$(sha "$CA_BUNDLE")"}]
+    }
+  ],
+  "dependencies": [
+    {"ref": "alter", "dependsOn": ["musl", "bearssl", "cjson", "ca-bundle"]}
+  ]
+}
+EOF
