@@ -60,7 +60,7 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
-.PHONY: all check demo clean install uninstall sbom deps bench
+.PHONY: all check demo clean install uninstall sbom reproduce-check deps bench
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
@@ -154,6 +154,11 @@ $(BUILD)/sbom.json: $(ALTER) tools/sbom.sh
 	VERSION=$(VERSION) ALTER=$(ALTER) CC=$(CC) CA_BUNDLE=$(CA_BUNDLE) BUILD=$(BUILD) \
 	    BEARSSL_ORIG=$(BEARSSL_ORIG) BEARSSL_SHA=$(BEARSSL_SHA) \
 	    CJSON_ORIG=$(CJSON_ORIG) CJSON_SHA=$(CJSON_SHA) tools/sbom.sh > $@.tmp && mv $@.tmp $@
+
+# Two clean builds of HEAD from clones at different paths give the same
+# bytes; the sources already in DEPS_DIR are reused, nothing is downloaded.
+reproduce-check: $(DEPS_DIR)/.fetched
+	tools/reproduce-check.sh $(DEPS_DIR) $(CA_BUNDLE)
 
 # make check also covers what make install and make sbom ship.
 check: $(COMPLETIONS) $(BUILD)/sbom.json

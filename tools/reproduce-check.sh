@@ -1,0 +1,52 @@
+#!/bin/sh
+# reproduce-check.sh DEPS_DIR CA_BUNDLE: build the committed HEAD twice, from
+# two clones at paths of different lengths, under a different umask, time
+# zone and locale, and compare the sha256 of the two stripped binaries.
+#
+# Both builds read the same inputs: the source packages already in DEPS_DIR
+# (nothing is downloaded) and the same CA bundle.  SOURCE_DATE_EPOCH is the
+# commit's time, as the Makefile sets it.  On a difference, the two
+# binaries are kept and the first differing bytes are shown.
+set -eu
+deps=$(cd "$1" && pwd)
+bundle=$2
+top=$(git rev-parse --show-toplevel)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/alter-repro.XXXXXX")
+a=$tmp/a
+b=$tmp/second-build/at/a/longer/path
+mkdir -p "$(dirname "$b")"
+git clone -q "$top" "$a"
+git clone -q "$top" "$b"
+jobs=$(nproc 2>/dev/null || echo 1)
+(cd "$a" && umask 022 && TZ=UTC LC_ALL=C \
+    make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/a.log" 2>&1 ||
+	{ cat "$tmp/a.log" >&2; exit 1; }
+(cd "$b" && umask 002 && TZ=Pacific/Auckland LC_ALL=C.UTF-8 \
+    make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/b.log" 2>&1 ||
+	{ cat "$tmp/b.log" >&2; exit 1; }
+sa=$(sha256sum <"$a/alter" | cut -d' ' -f1)
+sb=$(sha256sum <"$b/alter" | cut -d' ' -f1)
+echo "reproduce-check: $(git -C "$top" rev-parse --short HEAD) built at $a"
+echo "reproduce-check:   sha256 $sa"
+echo "reproduce-check: and at $b"
+echo "reproduce-check:   sha256 $sb"
+if [ "$sa" != "$sb" ]; then
+	echo "reproduce-check: the two binaries differ (kept in $tmp):" >&2
+	cmp -l "$a/alter" "$b/alter" | head -n 10 >&2 || true
+	exit 1
+fi
+if strings -a "$a/alter" | grep -n -F -e "$tmp" -e "$top" >&2; then
+	echo "reproduce-check: the binary embeds a build path (kept in $tmp)" >&2
+	exit 1
+fi
+# The tree's own ./alter, when it was built from HEAD unchanged (as in CI).
+if [ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] && [ -f "$top/alter" ]; then
+	st=$(sha256sum <"$top/alter" | cut -d' ' -f1)
+	echo "reproduce-check: and ./alter of the tree: sha256 $st"
+	if [ "$st" != "$sa" ]; then
+		echo "reproduce-check: ./alter differs from the clean builds (kept in $tmp); if it is older than HEAD, run make and retry" >&2
+		exit 1
+	fi
+fi
+rm -rf "$tmp"
+echo "reproduce-check: identical"
