@@ -463,8 +463,14 @@ http_response_free(struct http_response *r)
 
 /* ---- Retry-After ---- */
 
+/* RFC 9111 section 1.2.2: a delta-seconds too large to hold means 2^31. */
+#define RETRY_AFTER_HUGE	2147483647L
+
 static const char months[][4] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+static const char *const wdays[] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 };
 
 static int
@@ -480,31 +486,96 @@ num(const char *s, int n)
 	return v;
 }
 
+/* The index of a month abbreviation at s, or -1. */
+static int
+month(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (memcmp(months[i], s, 3) == 0)
+			return i;
+	return -1;
+}
+
+/* A weekday name of exactly n bytes: the long form, or its first three. */
+static int
+weekday(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(wdays) / sizeof(wdays[0]); i++)
+		if ((n == 3 || n == strlen(wdays[i])) && strncmp(wdays[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* "HH:MM:SS" at s into tm; 0, or -1. */
+static int
+clock_of(const char *s, struct tm *tm)
+{
+	if (s[2] != ':' || s[5] != ':')
+		return -1;
+	tm->tm_hour = num(s, 2);
+	tm->tm_min = num(s + 3, 2);
+	tm->tm_sec = num(s + 6, 2);
+	return tm->tm_hour < 0 || tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 ||
+	    tm->tm_sec < 0 || tm->tm_sec > 60 ? -1 : 0;
+}
+
 long
 http_retry_after(const char *v, long now)
 {
+	struct tm tm, cur;
 	uint64_t secs;
-	long long t;
-	int i, d, y, h, mi, sec;
+	size_t n = strlen(v), wl = strcspn(v, ", ");
+	time_t t = (time_t)now;
+	int day = -1, ok;
 
-	if (parse_u64(v, 10, 1000000000, &secs) == 0)
-		return (long)secs;
-	/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-	if (strlen(v) != 29 || memcmp(v + 3, ", ", 2) != 0 || v[7] != ' ' || v[11] != ' ' ||
-	    v[16] != ' ' || v[19] != ':' || v[22] != ':' || strcmp(v + 25, " GMT") != 0)
+	if (n > 0 && strspn(v, "0123456789") == n)
+		return parse_u64(v, 10, RETRY_AFTER_HUGE, &secs) == 0 ? (long)secs :
+		    RETRY_AFTER_HUGE;
+	/*
+	 * RFC 9110 section 5.6.7: an HTTP-date is an IMF-fixdate, and a
+	 * recipient also accepts the obsolete RFC 850 and asctime forms:
+	 *   Sun, 06 Nov 1994 08:49:37 GMT
+	 *   Sunday, 06-Nov-94 08:49:37 GMT
+	 *   Sun Nov  6 08:49:37 1994
+	 */
+	memset(&tm, 0, sizeof(tm));
+	if (!weekday(v, wl))
 		return -1;
-	for (i = 0; i < 12 && memcmp(months[i], v + 8, 3) != 0; i++)
-		;
-	d = num(v + 5, 2);
-	y = num(v + 12, 4);
-	h = num(v + 17, 2);
-	mi = num(v + 20, 2);
-	sec = num(v + 23, 2);
-	if (i == 12 || d < 1 || d > 31 || y < 1970 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    sec < 0 || sec > 60)
+	if (n == 29 && wl == 3 && v[3] == ',') {
+		ok = v[4] == ' ' && v[7] == ' ' && v[11] == ' ' && v[16] == ' ' &&
+		    strcmp(v + 25, " GMT") == 0 && clock_of(v + 17, &tm) == 0;
+		day = num(v + 5, 2);
+		tm.tm_mon = month(v + 8);
+		tm.tm_year = num(v + 12, 4) - 1900;
+	} else if (wl > 3 && n == wl + 24 && v[wl] == ',') {
+		const char *d = v + wl + 2;
+
+		ok = v[wl + 1] == ' ' && d[2] == '-' && d[6] == '-' && d[9] == ' ' &&
+		    strcmp(d + 18, " GMT") == 0 && clock_of(d + 10, &tm) == 0 && num(d + 7, 2) >= 0;
+		day = num(d, 2);
+		tm.tm_mon = month(d + 3);
+		/* A two-digit year more than 50 years ahead is in the past century. */
+		gmtime_r(&t, &cur);
+		tm.tm_year = cur.tm_year - (cur.tm_year + 1900) % 100 + num(d + 7, 2);
+		if (tm.tm_year > cur.tm_year + 50)
+			tm.tm_year -= 100;
+	} else if (n == 24 && wl == 3 && v[3] == ' ') {
+		ok = v[7] == ' ' && v[10] == ' ' && v[19] == ' ' && clock_of(v + 11, &tm) == 0;
+		day = v[8] == ' ' ? num(v + 9, 1) : num(v + 8, 2);
+		tm.tm_mon = month(v + 4);
+		tm.tm_year = num(v + 20, 4) - 1900;
+	} else {
 		return -1;
-	t = alter_timegm(y, i + 1, d, h, mi, sec);
-	return t <= now ? 0 : (long)(t - now);
+	}
+	if (!ok || day < 1 || day > 31 || tm.tm_mon < 0 || tm.tm_year < 70)
+		return -1;
+	tm.tm_mday = day;
+	t = timegm(&tm);
+	return t <= (time_t)now ? 0 : (long)(t - (time_t)now);
 }
 
 /* ---- requests ---- */
@@ -586,7 +657,8 @@ build_request(const struct http_client *c, const char *method, const char *path,
 
 /*
  * One exchange on the current or a new connection.  *connect_failed tells
- * the caller that nothing was sent (api.md: retried for every method).
+ * the caller that nothing was sent and the connection could not be made
+ * (api.md: retried for every method; a proxy's refusal is not).
  */
 static enum alter_exit
 exchange(struct http_client *c, const char *method, const char *req, size_t reqlen,
@@ -606,10 +678,11 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 		ssize_t r = 0;
 
 		if (c->conn == NULL) {
-			int fd = net_connect(c->url.host, c->url.port, c->proxy, deadline, err);
+			int retryable, fd = net_connect(c->url.host, c->url.port, c->proxy, deadline,
+			    &retryable, err);
 
 			if (fd < 0) {
-				*connect_failed = 1;
+				*connect_failed = retryable;
 				break;
 			}
 			if ((c->conn = tls_connect(fd, c->url.host, c->trust, deadline, err)) == NULL)

@@ -102,7 +102,11 @@ int	http_parser_feed(struct http_parser *, const unsigned char *buf, size_t len,
 	    size_t *used);
 /* The stream ended (clean: after close_notify).  Returns HP_DONE or HP_ERR. */
 int	http_parser_eof(struct http_parser *, int clean);
-/* Parse a Retry-After value: seconds to wait from now, or -1 when invalid. */
+/*
+ * Parse a Retry-After value: delta-seconds (too large ones count as
+ * 2147483647) or an HTTP-date in any of its three forms (RFC 9110 5.6.7),
+ * as seconds to wait from now (0 for a date past); -1 for anything else.
+ */
 long	http_retry_after(const char *value, long now);
 
 #endif

@@ -80,7 +80,8 @@ is_loopback(const char *host)
 	if (inet_pton(AF_INET, host, &a4) == 1)
 		return (ntohl(a4.s_addr) >> 24) == 127;
 	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
 	return 0;
 }
 
@@ -275,7 +276,7 @@ send_all(int fd, const char *p, size_t len, int64_t deadline_ms)
 
 static int
 tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
-    int64_t deadline_ms, struct alter_err *err)
+    int64_t deadline_ms, int *refused, struct alter_err *err)
 {
 	char req[2048], cred[700], reply[CONNECT_REPLY_MAX + 1];
 	const char *lb = strchr(host, ':') ? "[" : "", *rb = strchr(host, ':') ? "]" : "";
@@ -327,12 +328,19 @@ tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
 	if (hdr < 0)
 		return alter_fail(err, AX_ERROR, "proxy %s:%u sent a malformed answer to CONNECT",
 		    px->host, px->port), -1;
+	/*
+	 * A refusal is final (retrying a 407 only repeats a failed login at
+	 * the proxy); 502, 503 and 504 say the proxy could not reach the
+	 * server, which is a connect failure like any other.
+	 */
+	*refused = status < 502 || status > 504;
 	if (status == 407)
 		return alter_fail(err, AX_ERROR, "proxy %s:%u answered 407: proxy credentials are "
 		    "needed (put user:password in the proxy URL)", px->host, px->port), -1;
 	if (status < 200 || status > 299)
 		return alter_fail(err, AX_ERROR, "proxy %s:%u answered %d to CONNECT %s:%u",
 		    px->host, px->port, status, host, port), -1;
+	*refused = 0;
 	if ((size_t)hdr != got)
 		return alter_fail(err, AX_ERROR, "proxy %s:%u sent data after its CONNECT answer",
 		    px->host, px->port), -1;
@@ -341,15 +349,17 @@ tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
 
 int
 net_connect(const char *host, unsigned port, const struct net_proxy *proxy,
-    int64_t deadline_ms, struct alter_err *err)
+    int64_t deadline_ms, int *retryable, struct alter_err *err)
 {
-	int fd;
+	int fd, refused = 0;
 
+	*retryable = 1;
 	if (proxy == NULL)
 		return connect_direct(host, port, deadline_ms, "", err);
 	if ((fd = connect_direct(proxy->host, proxy->port, deadline_ms, "proxy ", err)) < 0)
 		return -1;
-	if (tunnel(fd, host, port, proxy, deadline_ms, err) != 0) {
+	if (tunnel(fd, host, port, proxy, deadline_ms, &refused, err) != 0) {
+		*retryable = !refused;
 		close(fd);
 		return -1;
 	}
@@ -395,34 +405,65 @@ pct_decode(const char *src, size_t n, char *dst, size_t cap)
 	return 0;
 }
 
-/* api.md section 2: entries match the host or any subdomain; IPs exactly. */
+/* An IP literal (v4 or v6, no brackets) as 16 bytes; 0 if host is a name. */
+static int
+ip_bytes(const char *host, size_t n, unsigned char out[16])
+{
+	char buf[64];
+
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, host, n);
+	buf[n] = '\0';
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, buf, out + 12) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, buf, out) == 1)
+		return 6;
+	return 0;
+}
+
+/*
+ * api.md section 2: an entry matches the host itself or any subdomain (a
+ * leading '.' is optional), "*" matches everything, and an IP-literal host
+ * matches only an entry holding the same address.
+ */
 static int
 no_proxy_match(const char *host, const char *list)
 {
+	unsigned char hip[16], eip[16];
 	size_t hlen = strlen(host);
+	int hfam = ip_bytes(host, hlen, hip);
 
 	while (list != NULL && *list != '\0') {
 		const char *e = strchr(list, ','), *s = list, *t;
 		size_t n;
 
 		t = e ? e : s + strlen(s);
+		list = e ? e + 1 : NULL;
 		while (s < t && (*s == ' ' || *s == '\t'))
 			s++;
 		while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
 			t--;
 		if (t - s == 1 && *s == '*')
 			return 1;
-		if (s < t && *s == '.')
-			s++;
 		if (s < t && *s == '[' && t[-1] == ']') {
 			s++;
 			t--;
 		}
 		n = (size_t)(t - s);
+		if (hfam != 0) {
+			if (ip_bytes(s, n, eip) == hfam && memcmp(hip, eip, sizeof(hip)) == 0)
+				return 1;
+			continue;
+		}
+		if (n > 0 && *s == '.') {
+			s++;
+			n--;
+		}
 		if (n > 0 && n <= hlen && strncasecmp(host + hlen - n, s, n) == 0 &&
 		    (n == hlen || host[hlen - n - 1] == '.'))
 			return 1;
-		list = e ? e + 1 : NULL;
 	}
 	return 0;
 }
@@ -446,7 +487,10 @@ net_proxy_for(const char *host, const char *url, const char *var, const char *no
 	else if (strstr(s, "://") != NULL)
 		return alter_fail(err, AX_USAGE, "%s: only http:// proxies are supported", var);
 	end = s + strcspn(s, "/?#");
-	at = memchr(s, '@', (size_t)(end - s));
+	/* The last '@' ends the credentials: a password may hold a raw '@'. */
+	for (at = end; at > s && at[-1] != '@'; at--)
+		;
+	at = at > s ? at - 1 : NULL;
 	if (at != NULL) {
 		if (pct_decode(s, (size_t)(at - s), p->auth, sizeof(p->auth)) != 0 ||
 		    (colon = strchr(p->auth, ':')) == NULL) {

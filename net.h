@@ -39,12 +39,13 @@ enum alter_exit	net_proxy_for(const char *host, const char *proxy_url, const cha
 /*
  * Connect to host:port (an IP literal or a name; brackets already removed),
  * through proxy when it is not NULL.  Returns a connected non-blocking
- * socket, or -1 with err filled (AX_ERROR).  *before_send is set to 1 when
- * the failure happened before any byte of the request could have been sent
- * (always true here), for the retry rule of api.md section 2.
+ * socket, or -1 with err filled (AX_ERROR).  On failure *retryable says
+ * whether it is a connect failure that api.md section 2 retries: 1 for
+ * DNS, TCP and timeouts, and for a proxy's 502, 503 or 504; 0 when the
+ * proxy refused the tunnel (407, 403, ...).
  */
 int		net_connect(const char *host, unsigned port, const struct net_proxy *proxy,
-		    int64_t deadline_ms, struct alter_err *err);
+		    int64_t deadline_ms, int *retryable, struct alter_err *err);
 
 /*
  * Wait until fd is readable (events POLLIN) or writable (POLLOUT) or the
