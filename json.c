@@ -98,20 +98,14 @@ json_error_summary(const unsigned char *body, size_t len, char *msg, size_t mcap
 		msg[o] = '\0';
 }
 
-enum alter_exit
-json_check_object(const char *text, size_t len, const char *what, struct alter_err *err)
+/* AX_USAGE naming what and the line and column where parsing stopped. */
+static enum alter_exit
+bad_json(const char *text, size_t len, const char *end, const char *what,
+    struct alter_err *err)
 {
-	const char *end = NULL, *p;
-	cJSON *j = parse(text, len, &end);
-	int line = 1, col = 1, isobj;
+	const char *p;
+	int line = 1, col = 1;
 
-	if (j != NULL) {
-		isobj = cJSON_IsObject(j);
-		cJSON_Delete(j);
-		if (isobj)
-			return AX_OK;
-		return alter_fail(err, AX_USAGE, "%s: the JSON body must be an object", what);
-	}
 	if (end == NULL || end < text || end > text + len)
 		end = text + len;
 	for (p = text; p < end; p++) {
@@ -124,6 +118,22 @@ json_check_object(const char *text, size_t len, const char *what, struct alter_e
 	}
 	return alter_fail(err, AX_USAGE, "%s: malformed JSON at line %d, column %d", what,
 	    line, col);
+}
+
+enum alter_exit
+json_check_object(const char *text, size_t len, const char *what, struct alter_err *err)
+{
+	const char *end = NULL;
+	cJSON *j = parse(text, len, &end);
+	int isobj;
+
+	if (j == NULL)
+		return bad_json(text, len, end, what, err);
+	isobj = cJSON_IsObject(j);
+	cJSON_Delete(j);
+	if (isobj)
+		return AX_OK;
+	return alter_fail(err, AX_USAGE, "%s: the JSON body must be an object", what);
 }
 
 int
@@ -324,21 +334,11 @@ enum alter_exit
 json_body_set_json(struct json_body *b, const char *key, const char *text, size_t len,
     const char *what, struct alter_err *err)
 {
-	const char *end = NULL, *p;
+	const char *end = NULL;
 	cJSON *v = parse(text, len, &end);
-	int line = 1, col = 1;
 
-	if (v == NULL) {
-		if (end == NULL || end < text || end > text + len)
-			end = text + len;
-		for (p = text; p < end; p++, col++)
-			if (*p == '\n') {
-				line++;
-				col = 0;
-			}
-		return alter_fail(err, AX_USAGE, "%s: malformed JSON at line %d, column %d", what,
-		    line, col);
-	}
+	if (v == NULL)
+		return bad_json(text, len, end, what, err);
 	if (set_item(b, key, v) != 0)
 		return alter_fail(err, AX_ERROR, "out of memory");
 	return AX_OK;
@@ -607,6 +607,8 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 		(*nitems)++;
 	}
 	cJSON_Delete(j);
+	/* cli.md 4: lists stream page by page. */
+	fflush(o->f);
 	return rc;
 }
 

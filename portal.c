@@ -701,7 +701,7 @@ check_value(struct ctx *c, const struct flag *f, const char *v)
 
 /* cli.md 5: a secret is read from - or @file, 64 KiB at most, one newline off. */
 static enum alter_exit
-read_secret(struct ctx *c, const struct flag *f, const char *v, char **out)
+read_secret(struct ctx *c, const char *flag, const char *v, char **out)
 {
 	enum alter_exit rc;
 	size_t len;
@@ -709,17 +709,17 @@ read_secret(struct ctx *c, const struct flag *f, const char *v, char **out)
 
 	*out = NULL;
 	if (strcmp(v, "-") != 0 && v[0] != '@')
-		return alter_fail(&c->err, AX_USAGE, "--%s takes - (standard input) or @FILE: an "
-		    "inline secret would be visible in ps and shell history", f->name);
-	if ((rc = read_input(v, f->name, SECRET_MAX, &buf, &len, &c->err)) != AX_OK)
+		return alter_fail(&c->err, AX_USAGE, "%s takes - (standard input) or @FILE: an "
+		    "inline secret would be visible in ps and shell history", flag);
+	if ((rc = read_input(v, flag, SECRET_MAX, &buf, &len, &c->err)) != AX_OK)
 		return rc;
 	if (memchr(buf, '\0', len) != NULL || (len >= 2 &&
 	    (((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
 	    ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff)))) {
 		explicit_bzero(buf, len);
 		free(buf);
-		return alter_fail(&c->err, AX_USAGE, "--%s: the value has NUL bytes or a UTF-16 "
-		    "byte-order mark; save it as UTF-8", f->name);
+		return alter_fail(&c->err, AX_USAGE, "%s: the value has NUL bytes or a UTF-16 "
+		    "byte-order mark; save it as UTF-8", flag);
 	}
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
@@ -795,9 +795,10 @@ build_path(struct ctx *c, struct request *rq)
 		}
 		e = strchr(t, '}');
 		v = placeholder(c, rq, t + 1, (size_t)(e - t - 1));
+		/* The app and arguments are checked before: this is a flag (its key). */
 		if (v == NULL || *v == '\0')
-			return alter_fail(&c->err, AX_USAGE, "missing %.*s for '%s'",
-			    (int)(e - t - 1), t + 1, c->path);
+			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%.*s", c->path,
+			    (int)(e - t - 1), t + 1);
 		if (pct_put(rq->path, sizeof(rq->path), &rq->len, v) != 0)
 			goto long_path;
 		t = e + 1;
@@ -846,11 +847,13 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 	const struct flag *other = body_setter(c, key, f);
 	const struct optval *ov;
 	enum alter_exit rc = AX_OK;
-	char when[32], *text = NULL;
+	char when[32], flag[40], *text = NULL;
 	size_t len;
 	long secs, n;
 	int k, r = 0;
 
+	/* Messages name the flag as typed: "--config", not "config". */
+	snprintf(flag, sizeof(flag), "--%s", f->name);
 	if (other != NULL)
 		return alter_fail(&c->err, AX_USAGE, "--%s and --%s exclude each other",
 		    other->name, f->name);
@@ -859,7 +862,7 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 		r = json_body_set_str(rq->body, key, v);
 		break;
 	case M_BODY_LIST:
-		if (json_body_set_json(rq->body, key, "[]", 2, f->name, &c->err) != AX_OK)
+		if (json_body_set_json(rq->body, key, "[]", 2, flag, &c->err) != AX_OK)
 			return c->err.code;
 		for (const char *s = v, *e;; s = e + 1) {
 			char item[512];
@@ -895,16 +898,16 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 		break;
 	case M_BODY_JSON:
 		if (v[0] == '@' || strcmp(v, "-") == 0) {
-			if ((rc = read_input(v, f->name, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
+			if ((rc = read_input(v, flag, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
 				return rc;
-			rc = json_body_set_json(rq->body, key, text, len, f->name, &c->err);
+			rc = json_body_set_json(rq->body, key, text, len, flag, &c->err);
 			free(text);
 		} else {
-			rc = json_body_set_json(rq->body, key, v, strlen(v), f->name, &c->err);
+			rc = json_body_set_json(rq->body, key, v, strlen(v), flag, &c->err);
 		}
 		return rc;
 	case M_BODY_SECRET:
-		if ((rc = read_secret(c, f, v, &text)) != AX_OK)
+		if ((rc = read_secret(c, flag, v, &text)) != AX_OK)
 			return rc;
 		r = json_body_set_str(rq->body, key, text);
 		explicit_bzero(text, strlen(text));
@@ -930,19 +933,21 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 static enum alter_exit
 apply_defaults(struct ctx *c, struct request *rq)
 {
-	const char *s = c->cmd->defaults, *eq, *e;
-	char key[64];
+	const char *s = c->cmd->defaults, *e;
+	char buf[64], *val;
 
+	/* The value is parsed from a NUL-terminated copy: cJSON reads up to a NUL. */
 	for (; s != NULL && *s; s = *e ? e + 1 : e) {
-		eq = strchr(s, '=');
 		e = s + strcspn(s, ";");
-		if (eq == NULL || eq > e || (size_t)(eq - s) >= sizeof(key))
+		if ((size_t)(e - s) >= sizeof(buf))
 			break;
-		memcpy(key, s, (size_t)(eq - s));
-		key[eq - s] = '\0';
-		if (!json_body_has(rq->body, key) &&
-		    json_body_set_json(rq->body, key, eq + 1, (size_t)(e - eq - 1), key, &c->err) !=
-		    AX_OK)
+		memcpy(buf, s, (size_t)(e - s));
+		buf[e - s] = '\0';
+		if ((val = strchr(buf, '=')) == NULL)
+			break;
+		*val++ = '\0';
+		if (!json_body_has(rq->body, buf) &&
+		    json_body_set_json(rq->body, buf, val, strlen(val), buf, &c->err) != AX_OK)
 			return c->err.code;
 	}
 	return AX_OK;
@@ -1188,6 +1193,16 @@ portal_run(struct ctx *c)
 	if ((rc = json_out_init(&o, stdout, format, opt(c, "fields"), c->cmd->columns,
 	    &c->err)) != AX_OK)
 		return rc;
+	/* The plaintext key is shown once: --fields must not drop it. */
+	if ((c->cmd->flags & SHOWS_KEY) && format != FMT_TABLE && o.nfields > 0) {
+		size_t k;
+
+		for (k = 0; k < o.nfields && strcmp(o.fields[k], "api_key") != 0; k++)
+			;
+		if (k == o.nfields)
+			return alter_fail(&c->err, AX_USAGE, "--fields must include api_key: '%s' "
+			    "shows the new key only once", c->path);
+	}
 	if ((c->cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
 		return rc;
 	if ((rc = build_request(c, &rq)) != AX_OK)
