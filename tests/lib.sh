@@ -84,8 +84,8 @@ wait_port() {
 	done
 }
 
-# can_unshare: whether with_hosts can run here (root and unshare(1)).
-can_unshare() { [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; }
+# can_unshare: whether with_hosts and unshare -n can run here (root, unshare(1)).
+can_unshare() { [ "$(id -u)" = 0 ] && unshare -m -n true 2>/dev/null; }
 
 # with_hosts FILE CMD...: run CMD in a private mount namespace whose
 # /etc/hosts is FILE and whose resolver asks only 127.0.0.1 (one try of 1 s),

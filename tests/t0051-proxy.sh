@@ -163,6 +163,10 @@ if can_unshare; then
 			fi
 		"
 	done
+else
+	test_skip 'no_proxy is read like NO_PROXY' 'needs root and unshare'
+	test_skip 'the same name without NO_PROXY goes through the proxy' 'needs root and unshare'
+	test_skip 'NO_PROXY for an IP-literal host matches only that IP' 'needs root and unshare'
 fi
 
 for np in pi.alter.test other.alter.test alter.test.example example.com 127.0.0.1; do
