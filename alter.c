@@ -821,10 +821,10 @@ static const struct cmd scopes_cmds[] = {
 static enum alter_exit cmd_completion(struct ctx *);
 
 static const struct cmd top_cmds[] = {
-	{ "agents", portal_agents, NULL, 0, NULL, 0, 0, NULL, "agents and their keys" },
+	{ "agents", portal_agents, NULL, 0, NULL, 0, 0, NULL, "an app's agents and their keys" },
 	{ "api", NULL, cmd_api, NEEDS_TOKEN, api_flags, 2, 2, "METHOD PATH",
 	  "one authenticated request to any API path" },
-	{ "apps", portal_apps, NULL, 0, NULL, 0, 0, NULL, "apps" },
+	{ "apps", portal_apps, NULL, 0, NULL, 0, 0, NULL, "the organisation's apps" },
 	{ "audit", portal_audit, NULL, 0, NULL, 0, 0, NULL, "audit events and traces" },
 	{ "auth", auth_cmds, NULL, 0, NULL, 0, 0, NULL, "sign in with a PAT, status, sign out" },
 	{ "completion", NULL, cmd_completion, 0, NULL, 1, 1, "bash|zsh|fish",
@@ -833,7 +833,7 @@ static const struct cmd top_cmds[] = {
 	{ "link", NULL, cmd_link, 0, link_flags, 0, 1, "[APP_ID]",
 	  "link this workspace to an app (.alter/link.json)" },
 	{ "managed-secrets", portal_secrets, NULL, 0, NULL, 0, 0, NULL, "an app's managed secrets" },
-	{ "pats", pats_cmds, NULL, 0, NULL, 0, 0, NULL, "personal access tokens" },
+	{ "pats", pats_cmds, NULL, 0, NULL, 0, 0, NULL, "personal access tokens: whoami" },
 	{ "policy", portal_policy, NULL, 0, NULL, 0, 0, NULL, "an app's policy rules" },
 	{ "providers", portal_providers, NULL, 0, NULL, 0, 0, NULL, "an app's OAuth providers" },
 	{ "scopes", scopes_cmds, cmd_scopes, 0, NULL, 0, 0, NULL,
@@ -859,7 +859,8 @@ print_flags(FILE *f, const struct flag *fl)
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", fl->shortname ? "-" : "",
 		    fl->shortname ? fl->shortname : ' ', fl->shortname ? ", " : "  ", fl->name,
 		    fl->arg ? " " : "", fl->arg ? fl->arg : "");
-		fprintf(f, "  %-28s %s\n", fl->shortname ? left : left + 2, fl->help);
+		fprintf(f, "  %-28s %s%s\n", fl->shortname ? left : left + 2, fl->help,
+		    fl->required ? " (required)" : "");
 	}
 }
 
@@ -883,7 +884,9 @@ help(FILE *f, const struct ctx *c)
 	fprintf(f, "\nglobal flags:\n");
 	print_flags(f, global_flags);
 	if (r == &root)
-		fprintf(f, "\nexit codes: 0 ok, 1 error, 2 usage, 3 auth, 4 not found, 5 conflict,\n"
+		fprintf(f, "\nStart with 'alter auth login --token-file PATH' or ALTER_PAT; "
+		    "'alter COMMAND --help' says more.\n"
+		    "exit codes: 0 ok, 1 error, 2 usage, 3 auth, 4 not found, 5 conflict,\n"
 		    "6 rate limited, 7 forbidden.  See alter(1).\n");
 }
 
