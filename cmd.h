@@ -50,12 +50,15 @@ struct flag {
 	unsigned char	 kind;		/* F_BOOL, F_VALUE, F_MULTI */
 	const char	*arg;		/* value placeholder for --help */
 	const char	*help;
-	/* portal commands only */
-	unsigned char	 map;		/* enum flag_map */
+	/*
+	 * Portal commands only, set by name (portal.c); the pointers come
+	 * first so that the small fields share one word.
+	 */
 	const char	*key;		/* path placeholder, query or body key */
-	unsigned char	 check;		/* enum flag_check */
 	const char	*allowed;	/* V_ENUM(S): "a|b|c" */
 	int		 lo, hi;	/* V_RANGE */
+	unsigned char	 map;		/* enum flag_map */
+	unsigned char	 check;		/* enum flag_check */
 	unsigned char	 required;
 };
 
@@ -90,7 +93,6 @@ struct cmd {
 	const char		*pos;		/* path placeholder the argument fills */
 	const char		*columns;	/* table columns, comma-separated */
 	const char		*defaults;	/* body defaults: "key=json;key=json" */
-	const char		*what;		/* "app", "key": for notices */
 };
 
 struct optval {

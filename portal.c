@@ -40,31 +40,33 @@ static enum alter_exit portal_run(struct ctx *);
 
 static const struct flag offset_list_flags[] = {
 	{ "all", 0, F_BOOL, NULL, "walk every page (on one connection)" },
-	{ "limit", 0, F_VALUE, "N", "page size, 1-1000", M_NONE, NULL, V_RANGE, NULL, 1, 1000 },
-	{ "offset", 0, F_VALUE, "N", "start at this item", M_NONE, NULL, V_RANGE, NULL, 0, INT_MAX },
+	{ "limit", 0, F_VALUE, "N", "page size, 1-1000", .check = V_RANGE, .lo = 1, .hi = 1000 },
+	{ "offset", 0, F_VALUE, "N", "start at this item", .check = V_RANGE, .hi = INT_MAX },
 	FLAG_END
 };
 
 static const struct flag cursor_list_flags[] = {
 	{ "all", 0, F_BOOL, NULL, "walk every page (on one connection)" },
-	{ "limit", 0, F_VALUE, "N", "page size, 1-1000", M_NONE, NULL, V_RANGE, NULL, 1, 1000 },
+	{ "limit", 0, F_VALUE, "N", "page size, 1-1000", .check = V_RANGE, .lo = 1, .hi = 1000 },
 	FLAG_END
 };
 
 /* ---- apps ---- */
 
 static const struct flag apps_list_flags[] = {
-	{ "include-archived", 0, F_BOOL, NULL, "list archived apps too", M_QUERY_TRUE,
-	  "include_archived" },
-	{ "no-include-stats", 0, F_BOOL, NULL, "leave out usage statistics", M_QUERY_FALSE,
-	  "include_stats" },
+	{ "include-archived", 0, F_BOOL, NULL, "list archived apps too", .map = M_QUERY_TRUE,
+	  .key = "include_archived" },
+	{ "no-include-stats", 0, F_BOOL, NULL, "leave out usage statistics",
+	  .map = M_QUERY_FALSE, .key = "include_stats" },
 	FLAG_END
 };
 
 #define APP_FIELDS(req) \
-	{ "description", 0, F_VALUE, "TEXT", "description", M_BODY_STR, "description" }, \
-	{ "name", 0, F_VALUE, "NAME", "app name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, req }, \
-	{ "website-url", 0, F_VALUE, "URL", "website", M_BODY_STR, "website_url" }
+	{ "description", 0, F_VALUE, "TEXT", "description", .map = M_BODY_STR, \
+	  .key = "description" }, \
+	{ "name", 0, F_VALUE, "NAME", "app name", .map = M_BODY_STR, .key = "name", \
+	  .required = req }, \
+	{ "website-url", 0, F_VALUE, "URL", "website", .map = M_BODY_STR, .key = "website_url" }
 
 static const struct flag apps_create_flags[] = { APP_FIELDS(1), FLAG_END };
 static const struct flag apps_update_flags[] = { APP_FIELDS(0), FLAG_END };
@@ -85,7 +87,7 @@ const struct cmd portal_apps[] = {
 	{ "delete", .fn = portal_run, .flags = NEEDS_TOKEN | DESTRUCTIVE | TYPED_CONFIRM,
 	  .opts = apps_delete_flags, .minpos = 1, .maxpos = 1, .args = "ID",
 	  .help = "delete an app and everything in it (needs dashboard_apps:delete)",
-	  .ep = EP_APP_DELETE, .pos = "app", .out = OUT_EMPTY, .what = "app" },
+	  .ep = EP_APP_DELETE, .pos = "app", .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = NEEDS_TOKEN, .opts = apps_list_flags,
 	  .help = "list apps", .ep = EP_APPS_LIST, .out = OUT_LIST, .limit = 100,
 	  .columns = APP_COLS },
@@ -104,29 +106,31 @@ const struct cmd portal_apps[] = {
 
 /* ---- keys ---- */
 
-#define KEY_FLAG { "key", 0, F_VALUE, "ID", "the key", M_PATH, "key", V_NONE, NULL, 0, 0, 1 }
+#define KEY_FLAG { "key", 0, F_VALUE, "ID", "the key", .map = M_PATH, .key = "key", \
+	  .required = 1 }
 
 static const struct flag keys_list_flags[] = {
-	{ "status", 0, F_VALUE, "STATUS", "active, rotated_in_grace or revoked", M_QUERY,
-	  "status", V_ENUM, "active|rotated_in_grace|revoked" },
+	{ "status", 0, F_VALUE, "STATUS", "active, rotated_in_grace or revoked", .map = M_QUERY,
+	  .key = "status", .check = V_ENUM, .allowed = "active|rotated_in_grace|revoked" },
 	FLAG_END
 };
 
 static const struct flag keys_mint_flags[] = {
 	{ "cidr", 0, F_VALUE, "LIST", "allowed client networks, e.g. 10.0.0.0/8 (no /0)",
-	  M_BODY_LIST, "cidr", V_CIDRS },
-	{ "expires-at", 0, F_VALUE, "TIME", "expiry as RFC 3339", M_BODY_STR, "expires_at",
-	  V_TIME },
+	  .map = M_BODY_LIST, .key = "cidr", .check = V_CIDRS },
+	{ "expires-at", 0, F_VALUE, "TIME", "expiry as RFC 3339", .map = M_BODY_STR,
+	  .key = "expires_at", .check = V_TIME },
 	{ "expires-in", 0, F_VALUE, "DURATION", "expiry from now: 30d, 12h, 5m",
-	  M_BODY_EXPIRES, "expires_at", V_DURATION },
+	  .map = M_BODY_EXPIRES, .key = "expires_at", .check = V_DURATION },
 	FLAG_INPUT,
-	{ "key-type", 0, F_VALUE, "TYPE", "runtime (default) or agent", M_BODY_STR, "key_type",
-	  V_ENUM, "runtime|agent" },
-	{ "name", 0, F_VALUE, "NAME", "key name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, 1 },
-	{ "rate-limit-rpm", 0, F_VALUE, "N", "requests per minute, 1-100000", M_BODY_INT,
-	  "rate_limit_rpm", V_RANGE, NULL, 1, 100000 },
-	{ "scopes", 0, F_VALUE, "LIST", "the key's scopes, comma-separated", M_BODY_LIST,
-	  "scopes", V_NAMES, NULL, 0, 0, 1 },
+	{ "key-type", 0, F_VALUE, "TYPE", "runtime (default) or agent", .map = M_BODY_STR,
+	  .key = "key_type", .check = V_ENUM, .allowed = "runtime|agent" },
+	{ "name", 0, F_VALUE, "NAME", "key name", .map = M_BODY_STR, .key = "name",
+	  .required = 1 },
+	{ "rate-limit-rpm", 0, F_VALUE, "N", "requests per minute, 1-100000", .map = M_BODY_INT,
+	  .key = "rate_limit_rpm", .check = V_RANGE, .lo = 1, .hi = 100000 },
+	{ "scopes", 0, F_VALUE, "LIST", "the key's scopes, comma-separated", .map = M_BODY_LIST,
+	  .key = "scopes", .check = V_NAMES, .required = 1 },
 	FLAG_END
 };
 
@@ -134,19 +138,21 @@ static const struct flag keys_key_flags[] = { KEY_FLAG, FLAG_END };
 
 static const struct flag keys_rotate_flags[] = {
 	KEY_FLAG,
-	{ "scopes", 0, F_VALUE, "LIST", "new scopes for the rotated key", M_BODY_LIST, "scopes",
-	  V_NAMES },
+	{ "scopes", 0, F_VALUE, "LIST", "new scopes for the rotated key", .map = M_BODY_LIST,
+	  .key = "scopes", .check = V_NAMES },
 	FLAG_END
 };
 
 static const struct flag keys_revoke_flags[] = {
-	{ "force", 0, F_BOOL, NULL, "revoke even while in use", M_BODY_TRUE, "force" },
+	{ "force", 0, F_BOOL, NULL, "revoke even while in use", .map = M_BODY_TRUE,
+	  .key = "force" },
 	KEY_FLAG, FLAG_YES, FLAG_END
 };
 
 static const struct flag keys_rename_flags[] = {
 	KEY_FLAG,
-	{ "name", 0, F_VALUE, "NAME", "the new name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, 1 },
+	{ "name", 0, F_VALUE, "NAME", "the new name", .map = M_BODY_STR, .key = "name",
+	  .required = 1 },
 	FLAG_END
 };
 
@@ -164,7 +170,7 @@ const struct cmd portal_keys[] = {
 	  .help = "rename a key", .ep = EP_KEY_RENAME, .out = OUT_OBJECT },
 	{ "revoke", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = keys_revoke_flags,
 	  .help = "revoke a key (needs dashboard_keys:admin)", .ep = EP_KEY_REVOKE,
-	  .out = OUT_OBJECT, .what = "key" },
+	  .out = OUT_OBJECT },
 	{ "rotate", .fn = portal_run, .flags = APPK | SHOWS_KEY, .opts = keys_rotate_flags,
 	  .help = "rotate a key (the new plaintext is shown once)", .ep = EP_KEY_ROTATE,
 	  .out = OUT_OBJECT },
@@ -177,34 +183,40 @@ const struct cmd portal_keys[] = {
 
 /* ---- agents ---- */
 
-#define AGENT_FLAG { "agent", 0, F_VALUE, "ID", "the agent", M_PATH, "agent", V_NONE, NULL, 0, 0, 1 }
-#define AKEY_FLAG { "key", 0, F_VALUE, "ID", "the agent key", M_PATH, "key", V_NONE, NULL, 0, 0, 1 }
+#define AGENT_FLAG { "agent", 0, F_VALUE, "ID", "the agent", .map = M_PATH, .key = "agent", \
+	  .required = 1 }
+#define AKEY_FLAG { "key", 0, F_VALUE, "ID", "the agent key", .map = M_PATH, .key = "key", \
+	  .required = 1 }
 
 static const struct flag agents_list_flags[] = {
-	{ "provider", 0, F_VALUE, "P", "agents with grants of this provider", M_QUERY,
-	  "provider" },
-	{ "search", 0, F_VALUE, "TEXT", "name contains TEXT", M_QUERY, "search" },
-	{ "status", 0, F_VALUE, "LIST", "active, inactive, revoked (comma-separated)", M_QUERY,
-	  "status", V_ENUMS, "active|inactive|revoked" },
-	{ "type", 0, F_VALUE, "TYPE", "agent or service", M_QUERY, "type", V_ENUM,
-	  "agent|service" },
+	{ "provider", 0, F_VALUE, "P", "agents with grants of this provider", .map = M_QUERY,
+	  .key = "provider" },
+	{ "search", 0, F_VALUE, "TEXT", "name contains TEXT", .map = M_QUERY, .key = "search" },
+	{ "status", 0, F_VALUE, "LIST", "active, inactive, revoked (comma-separated)",
+	  .map = M_QUERY, .key = "status", .check = V_ENUMS,
+	  .allowed = "active|inactive|revoked" },
+	{ "type", 0, F_VALUE, "TYPE", "agent or service", .map = M_QUERY, .key = "type",
+	  .check = V_ENUM, .allowed = "agent|service" },
 	FLAG_END
 };
 
 static const struct flag agents_create_flags[] = {
-	{ "display-name", 0, F_VALUE, "TEXT", "display name", M_BODY_STR, "display_name" },
+	{ "display-name", 0, F_VALUE, "TEXT", "display name", .map = M_BODY_STR,
+	  .key = "display_name" },
 	FLAG_INPUT,
-	{ "name", 0, F_VALUE, "NAME", "agent name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, 1 },
-	{ "type", 0, F_VALUE, "TYPE", "agent or service", M_BODY_STR, "type", V_ENUM,
-	  "agent|service" },
+	{ "name", 0, F_VALUE, "NAME", "agent name", .map = M_BODY_STR, .key = "name",
+	  .required = 1 },
+	{ "type", 0, F_VALUE, "TYPE", "agent or service", .map = M_BODY_STR, .key = "type",
+	  .check = V_ENUM, .allowed = "agent|service" },
 	FLAG_END
 };
 
 static const struct flag agents_update_flags[] = {
 	AGENT_FLAG,
-	{ "display-name", 0, F_VALUE, "TEXT", "display name", M_BODY_STR, "display_name" },
-	{ "metadata", 0, F_VALUE, "JSON", "metadata object (JSON or @file)", M_BODY_JSON,
-	  "metadata" },
+	{ "display-name", 0, F_VALUE, "TEXT", "display name", .map = M_BODY_STR,
+	  .key = "display_name" },
+	{ "metadata", 0, F_VALUE, "JSON", "metadata object (JSON or @file)", .map = M_BODY_JSON,
+	  .key = "metadata" },
 	FLAG_END
 };
 
@@ -214,7 +226,8 @@ static const struct flag agents_key_flags[] = { AGENT_FLAG, AKEY_FLAG, FLAG_END 
 
 static const struct flag agents_revoke_key_flags[] = {
 	AGENT_FLAG,
-	{ "force", 0, F_BOOL, NULL, "revoke even the last active key", M_BODY_TRUE, "force" },
+	{ "force", 0, F_BOOL, NULL, "revoke even the last active key", .map = M_BODY_TRUE,
+	  .key = "force" },
 	AKEY_FLAG, FLAG_YES, FLAG_END
 };
 
@@ -239,10 +252,10 @@ const struct cmd portal_agents[] = {
 	  .out = OUT_OBJECT },
 	{ "revoke", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = agents_revoke_flags,
 	  .help = "revoke an agent (needs dashboard_agents:admin)", .ep = EP_AGENT_REVOKE,
-	  .out = OUT_OBJECT, .what = "agent" },
+	  .out = OUT_OBJECT },
 	{ "revoke-key", .fn = portal_run, .flags = APPK | DESTRUCTIVE,
 	  .opts = agents_revoke_key_flags, .help = "revoke an agent key",
-	  .ep = EP_AGENT_KEY_REVOKE, .out = OUT_OBJECT, .what = "agent key" },
+	  .ep = EP_AGENT_KEY_REVOKE, .out = OUT_OBJECT },
 	{ "show", .fn = portal_run, .flags = APPK, .opts = agents_agent_flags,
 	  .help = "show an agent", .ep = EP_AGENT_GET, .out = OUT_OBJECT },
 	{ "undeprecate-key", .fn = portal_run, .flags = APPK, .opts = agents_key_flags,
@@ -256,41 +269,43 @@ const struct cmd portal_agents[] = {
 
 /* ---- providers ---- */
 
-#define PROVIDER_FLAG { "provider", 0, F_VALUE, "P", "the provider id", M_PATH, "provider", \
-	V_NONE, NULL, 0, 0, 1 }
+#define PROVIDER_FLAG { "provider", 0, F_VALUE, "P", "the provider id", .map = M_PATH, \
+	  .key = "provider", .required = 1 }
 
 static const struct flag providers_create_flags[] = {
-	{ "client-id", 0, F_VALUE, "ID", "OAuth client id", M_BODY_STR, "client_id" },
+	{ "client-id", 0, F_VALUE, "ID", "OAuth client id", .map = M_BODY_STR,
+	  .key = "client_id" },
 	{ "client-secret", 0, F_VALUE, "-|@FILE", "OAuth client secret (never inline)",
-	  M_BODY_SECRET, "client_secret" },
+	  .map = M_BODY_SECRET, .key = "client_secret" },
 	{ "credential-source", 0, F_VALUE, "SOURCE", "custom (default) or shared_dev",
-	  M_BODY_STR, "credential_source", V_ENUM, "custom|shared_dev" },
+	  .map = M_BODY_STR, .key = "credential_source", .check = V_ENUM,
+	  .allowed = "custom|shared_dev" },
 	FLAG_INPUT,
-	{ "provider", 0, F_VALUE, "P", "a catalog provider id", M_BODY_STR, "provider", V_NONE,
-	  NULL, 0, 0, 1 },
-	{ "redirect-uri", 0, F_MULTI, "URI", "an OAuth redirect URI (repeatable)", M_BODY_MULTI,
-	  "redirect_uris" },
-	{ "scopes", 0, F_VALUE, "LIST", "provider scopes, comma-separated", M_BODY_LIST,
-	  "scopes", V_NAMES, NULL, 0, 0, 1 },
+	{ "provider", 0, F_VALUE, "P", "a catalog provider id", .map = M_BODY_STR,
+	  .key = "provider", .required = 1 },
+	{ "redirect-uri", 0, F_MULTI, "URI", "an OAuth redirect URI (repeatable)",
+	  .map = M_BODY_MULTI, .key = "redirect_uris" },
+	{ "scopes", 0, F_VALUE, "LIST", "provider scopes, comma-separated", .map = M_BODY_LIST,
+	  .key = "scopes", .check = V_NAMES, .required = 1 },
 	FLAG_END
 };
 
 static const struct flag providers_update_flags[] = {
 	PROVIDER_FLAG,
-	{ "redirect-uri", 0, F_MULTI, "URI", "an OAuth redirect URI (repeatable)", M_BODY_MULTI,
-	  "redirect_uris" },
-	{ "scopes", 0, F_VALUE, "LIST", "provider scopes, comma-separated", M_BODY_LIST,
-	  "scopes", V_NAMES },
-	{ "status", 0, F_VALUE, "STATUS", "active or disabled", M_BODY_STR, "status", V_ENUM,
-	  "active|disabled" },
+	{ "redirect-uri", 0, F_MULTI, "URI", "an OAuth redirect URI (repeatable)",
+	  .map = M_BODY_MULTI, .key = "redirect_uris" },
+	{ "scopes", 0, F_VALUE, "LIST", "provider scopes, comma-separated", .map = M_BODY_LIST,
+	  .key = "scopes", .check = V_NAMES },
+	{ "status", 0, F_VALUE, "STATUS", "active or disabled", .map = M_BODY_STR,
+	  .key = "status", .check = V_ENUM, .allowed = "active|disabled" },
 	FLAG_END
 };
 
 static const struct flag providers_one_flags[] = { PROVIDER_FLAG, FLAG_END };
 
 static const struct flag providers_delete_flags[] = {
-	{ "force", 0, F_BOOL, NULL, "delete even while grants depend on it", M_QUERY_ALWAYS,
-	  "force" },
+	{ "force", 0, F_BOOL, NULL, "delete even while grants depend on it",
+	  .map = M_QUERY_ALWAYS, .key = "force" },
 	PROVIDER_FLAG, FLAG_YES, FLAG_END
 };
 
@@ -304,7 +319,7 @@ const struct cmd portal_providers[] = {
 	PROVIDERS_CREATE("create"),
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = providers_delete_flags,
 	  .help = "remove a provider (needs dashboard_providers:admin)",
-	  .ep = EP_PROVIDER_DELETE, .out = OUT_EMPTY, .what = "provider" },
+	  .ep = EP_PROVIDER_DELETE, .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's providers",
 	  .ep = EP_PROVIDERS_LIST, .out = OUT_LIST, .limit = 100,
 	  .columns = "provider,status,credential_source,grant_count,created_at" },
@@ -322,16 +337,17 @@ const struct cmd portal_providers[] = {
 /* ---- managed secrets ---- */
 
 static const struct flag secrets_create_flags[] = {
-	{ "credential-value", 0, F_VALUE, "-|@FILE", "the secret (never inline)", M_BODY_SECRET,
-	  "credential_value", V_NONE, NULL, 0, 0, 1 },
-	{ "name", 0, F_VALUE, "NAME", "secret name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, 1 },
-	{ "template", 0, F_VALUE, "T", "a template id", M_BODY_STR, "template" },
+	{ "credential-value", 0, F_VALUE, "-|@FILE", "the secret (never inline)",
+	  .map = M_BODY_SECRET, .key = "credential_value", .required = 1 },
+	{ "name", 0, F_VALUE, "NAME", "secret name", .map = M_BODY_STR, .key = "name",
+	  .required = 1 },
+	{ "template", 0, F_VALUE, "T", "a template id", .map = M_BODY_STR, .key = "template" },
 	FLAG_END
 };
 
 static const struct flag secrets_rotate_flags[] = {
 	{ "credential-value", 0, F_VALUE, "-|@FILE", "the new secret (never inline)",
-	  M_BODY_SECRET, "credential_value", V_NONE, NULL, 0, 0, 1 },
+	  .map = M_BODY_SECRET, .key = "credential_value", .required = 1 },
 	FLAG_END
 };
 
@@ -349,7 +365,7 @@ const struct cmd portal_secrets[] = {
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE | TYPED_CONFIRM,
 	  .opts = secrets_delete_flags, .minpos = 1, .maxpos = 1, .args = "ID",
 	  .help = "delete a secret (needs dashboard_secrets:delete)", .ep = EP_SECRET_DELETE,
-	  .pos = "secret", .out = OUT_EMPTY, .what = "secret" },
+	  .pos = "secret", .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's secrets",
 	  .ep = EP_SECRETS_LIST, .out = OUT_LIST, .limit = 100,
 	  .columns = "id,name,slug,template,created_at" },
@@ -368,24 +384,30 @@ const struct cmd portal_secrets[] = {
 /* ---- policy ---- */
 
 static const struct flag rules_create_flags[] = {
-	{ "agent", 0, F_VALUE, "ID", "apply to this agent", M_BODY_TARGET, "agent" },
-	{ "config", 0, F_VALUE, "JSON", "the rule's config (JSON or @file)", M_BODY_JSON,
-	  "config" },
-	{ "disabled", 0, F_BOOL, NULL, "create it disabled", M_BODY_FALSE, "enabled" },
-	{ "grant", 0, F_VALUE, "ID", "apply to this grant", M_BODY_TARGET, "grant" },
-	{ "name", 0, F_VALUE, "NAME", "rule name", M_BODY_STR, "name", V_NONE, NULL, 0, 0, 1 },
-	{ "provider", 0, F_VALUE, "P", "apply to this provider", M_BODY_TARGET, "provider" },
+	{ "agent", 0, F_VALUE, "ID", "apply to this agent", .map = M_BODY_TARGET,
+	  .key = "agent" },
+	{ "config", 0, F_VALUE, "JSON", "the rule's config (JSON or @file)", .map = M_BODY_JSON,
+	  .key = "config" },
+	{ "disabled", 0, F_BOOL, NULL, "create it disabled", .map = M_BODY_FALSE,
+	  .key = "enabled" },
+	{ "grant", 0, F_VALUE, "ID", "apply to this grant", .map = M_BODY_TARGET,
+	  .key = "grant" },
+	{ "name", 0, F_VALUE, "NAME", "rule name", .map = M_BODY_STR, .key = "name",
+	  .required = 1 },
+	{ "provider", 0, F_VALUE, "P", "apply to this provider", .map = M_BODY_TARGET,
+	  .key = "provider" },
 	{ "type", 0, F_VALUE, "TYPE", "ip_allowlist, time_window, require_approval, ...",
-	  M_BODY_STR, "type", V_NONE, NULL, 0, 0, 1 },
+	  .map = M_BODY_STR, .key = "type", .required = 1 },
 	FLAG_END
 };
 
 static const struct flag rules_update_flags[] = {
-	{ "config", 0, F_VALUE, "JSON", "the rule's config (JSON or @file)", M_BODY_JSON,
-	  "config" },
-	{ "disable", 0, F_BOOL, NULL, "disable the rule", M_BODY_FALSE, "enabled" },
-	{ "enable", 0, F_BOOL, NULL, "enable the rule", M_BODY_TRUE, "enabled" },
-	{ "name", 0, F_VALUE, "NAME", "rule name", M_BODY_STR, "name" },
+	{ "config", 0, F_VALUE, "JSON", "the rule's config (JSON or @file)", .map = M_BODY_JSON,
+	  .key = "config" },
+	{ "disable", 0, F_BOOL, NULL, "disable the rule", .map = M_BODY_FALSE,
+	  .key = "enabled" },
+	{ "enable", 0, F_BOOL, NULL, "enable the rule", .map = M_BODY_TRUE, .key = "enabled" },
+	{ "name", 0, F_VALUE, "NAME", "rule name", .map = M_BODY_STR, .key = "name" },
 	FLAG_END
 };
 
@@ -400,7 +422,7 @@ static const struct cmd policy_rules[] = {
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = rules_delete_flags,
 	  .minpos = 1, .maxpos = 1, .args = "RULE",
 	  .help = "delete a rule (needs dashboard_app_policy:rules_delete)",
-	  .ep = EP_RULE_DELETE, .pos = "rule", .out = OUT_EMPTY, .what = "rule" },
+	  .ep = EP_RULE_DELETE, .pos = "rule", .out = OUT_EMPTY },
 	{ "get", .fn = portal_run, .flags = APPK, .minpos = 1, .maxpos = 1, .args = "RULE",
 	  .help = "show a rule", .ep = EP_RULE_GET, .pos = "rule", .out = OUT_OBJECT },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's rules",
@@ -422,13 +444,15 @@ const struct cmd portal_policy[] = {
 /* ---- audit ---- */
 
 static const struct flag audit_list_flags[] = {
-	{ "action", 0, F_VALUE, "A", "only this action", M_QUERY, "action" },
-	{ "end", 0, F_VALUE, "TIME", "before this RFC 3339 time", M_QUERY, "end", V_TIME },
-	{ "policy-decision", 0, F_VALUE, "D", "allow, deny or approval", M_QUERY,
-	  "policy_decision", V_ENUM, "allow|deny|approval" },
-	{ "since", 0, F_VALUE, "DURATION", "the last 24h, 7d, 30d, ...", M_QUERY, "since",
-	  V_DURATION },
-	{ "start", 0, F_VALUE, "TIME", "from this RFC 3339 time", M_QUERY, "start", V_TIME },
+	{ "action", 0, F_VALUE, "A", "only this action", .map = M_QUERY, .key = "action" },
+	{ "end", 0, F_VALUE, "TIME", "before this RFC 3339 time", .map = M_QUERY, .key = "end",
+	  .check = V_TIME },
+	{ "policy-decision", 0, F_VALUE, "D", "allow, deny or approval", .map = M_QUERY,
+	  .key = "policy_decision", .check = V_ENUM, .allowed = "allow|deny|approval" },
+	{ "since", 0, F_VALUE, "DURATION", "the last 24h, 7d, 30d, ...", .map = M_QUERY,
+	  .key = "since", .check = V_DURATION },
+	{ "start", 0, F_VALUE, "TIME", "from this RFC 3339 time", .map = M_QUERY,
+	  .key = "start", .check = V_TIME },
 	FLAG_END
 };
 
@@ -1038,14 +1062,15 @@ target_of(const struct ctx *c)
 static enum alter_exit
 confirm(struct ctx *c, struct request *rq)
 {
-	const char *target = target_of(c);
+	const char *target = target_of(c), *what = c->cmd->ep == EP_APP_DELETE ? "name" : "slug";
 	char answer[TARGET_MAX];
 	FILE *tty;
 	size_t n;
+	int typed = (c->cmd->flags & TYPED_CONFIRM) && !has(c, "confirm");
 
-	if ((c->cmd->flags & TYPED_CONFIRM) && has(c, "yes") && !has(c, "confirm"))
-		return alter_fail(&c->err, AX_USAGE, "'%s' needs --confirm %s with --yes", c->path,
-		    strcmp(c->cmd->what, "app") == 0 ? "NAME" : "SLUG");
+	if (typed && has(c, "yes"))
+		return alter_fail(&c->err, AX_USAGE, "'%s' needs --confirm with the %s to check, "
+		    "with --yes", c->path, what);
 	if (has(c, "yes"))
 		goto done;
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
@@ -1054,18 +1079,18 @@ confirm(struct ctx *c, struct request *rq)
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		return alter_fail(&c->err, AX_USAGE, "'%s': cannot open /dev/tty to ask; pass --yes",
 		    c->path);
-	if ((c->cmd->flags & TYPED_CONFIRM) && !has(c, "confirm"))
-		fprintf(stderr, "alter: to %s %s %s, type its %s: ", c->path + 6, c->cmd->what,
-		    target, strcmp(c->cmd->what, "app") == 0 ? "name" : "slug");
+	if (typed)
+		fprintf(stderr, "alter: to %s %s, type its %s: ", c->path + 6, target, what);
 	else
-		fprintf(stderr, "alter: %s %s %s? [y/N] ", c->path + 6, c->cmd->what, target);
+		fprintf(stderr, "alter: %s %s? [y/N] ", c->path + 6, target);
 	fflush(stderr);
 	if (fgets(answer, sizeof(answer), tty) == NULL)
 		answer[0] = '\0';
 	fclose(tty);
 	n = strcspn(answer, "\r\n");
 	answer[n] = '\0';
-	if ((c->cmd->flags & TYPED_CONFIRM) && !has(c, "confirm")) {
+	if (typed) {
+		/* cli.md 5: what was typed goes to the server, which checks it (409). */
 		if (n == 0)
 			return alter_fail(&c->err, AX_USAGE, "nothing typed: not confirmed");
 		if (json_body_set_str(rq->body, "confirm", answer) != 0)
@@ -1217,8 +1242,7 @@ portal_run(struct ctx *c)
 	if ((rc = send_request(c, &rq, &r)) != AX_OK)
 		goto out;
 	if (r.status == 204 || r.body_len == 0) {
-		notice(c, "%s %s %s: done", c->path + 6, c->cmd->what ? c->cmd->what : "",
-		    target_of(c));
+		notice(c, "%s %s: done", c->path + 6, target_of(c));
 	} else {
 		rc = json_out_object(&o, r.body, r.body_len, &c->err);
 		if (rc == AX_OK && (c->cmd->flags & SHOWS_KEY))
