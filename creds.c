@@ -689,8 +689,8 @@ out:
 	return rc;
 }
 
-static enum alter_exit
-parse_store(const unsigned char *buf, size_t len, const char *qpath,
+enum alter_exit
+creds_store_parse(const unsigned char *buf, size_t len, const char *qpath,
     struct creds_store *st, struct alter_err *err)
 {
 	struct store_line l;
@@ -712,8 +712,10 @@ parse_store(const unsigned char *buf, size_t len, const char *qpath,
 			end--;
 		rc = parse_store_line(buf + start, end - start, &l, st, &seen,
 		    err);
-		if (rc != AX_OK)
+		if (rc != AX_OK) {
+			creds_wipe(&st->token);
 			return rc;
+		}
 		start = eol != NULL ? (size_t)(eol - buf) + 1 : len;
 	}
 	if ((seen & 1) == 0)
@@ -795,7 +797,7 @@ creds_store_load(const char *dir, struct creds_store *st, int *present,
 		    "bytes)", q, CREDS_STORE_MAX);
 		goto out;
 	}
-	rc = parse_store(content, n, q, st, err);
+	rc = creds_store_parse(content, n, q, st, err);
 	if (rc == AX_OK)
 		*present = 1;
 out:

@@ -144,6 +144,17 @@ enum alter_exit	creds_store_load(const char *dir, struct creds_store *st,
 		    int *present, struct alter_err *err);
 
 /*
+ * Parse the content of an auth.toml, buf[0..len) (no NUL needed), by the
+ * line rules of creds_store_load(), which reads the file and calls this.
+ * qpath names the file in messages, already quoted.  Fills st->token,
+ * st->base_url and st->saved_at, leaving the other fields alone.  Returns
+ * AX_OK, or AX_AUTH naming qpath and the line, with st->token wiped.
+ */
+enum alter_exit	creds_store_parse(const unsigned char *buf, size_t len,
+		    const char *qpath, struct creds_store *st,
+		    struct alter_err *err);
+
+/*
  * Save t, base_url and saved_at (NULL: the line is left out) as
  * <dir>/auth.toml, in the exact form of cli.md 2.3.  Under umask 077
  * (restored before returning): creates dir and its missing parents 0700;
