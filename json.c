@@ -12,15 +12,63 @@
 
 #include "json.h"
 
+#define NOT_JSON "the answer is not valid JSON (malformed, nested too deeply or not UTF-8)"
+
+/*
+ * RFC 8259 section 8.1: JSON text is UTF-8, which cJSON does not check.
+ * The offset of the first byte that does not start a well-formed sequence
+ * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF), or
+ * len when there is none.
+ */
+static size_t
+utf8_bad(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+	unsigned long c, min;
+
+	while (i < len) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, c &= 0x1f, min = 0x80;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, c &= 0x0f, min = 0x800;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, c &= 0x07, min = 0x10000;
+		else
+			return i;
+		if (n >= len - i)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 static cJSON *
 parse(const void *body, size_t len, const char **end)
 {
 	const char *e = NULL;
 	cJSON *j;
+	size_t bad;
 
 	if (memchr(body, '\0', len) != NULL) {
 		if (end != NULL)
 			*end = memchr(body, '\0', len);
+		return NULL;
+	}
+	if ((bad = utf8_bad(body, len)) < len) {
+		if (end != NULL)
+			*end = (const char *)body + bad;
 		return NULL;
 	}
 	j = cJSON_ParseWithLengthOpts(body, len + 1, &e, 1);
@@ -583,6 +631,8 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 	*has_more = 0;
 	if (ccap > 0)
 		cursor[0] = '\0';
+	if (j == NULL)
+		return alter_fail(err, AX_ERROR, NOT_JSON);
 	items = cJSON_GetObjectItemCaseSensitive(j, "items");
 	if (!cJSON_IsArray(items)) {
 		cJSON_Delete(j);
@@ -628,6 +678,8 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 	enum alter_exit rc = AX_OK;
 	char buf[CELL_MAX * 4 + 8];
 
+	if (j == NULL)
+		return alter_fail(err, AX_ERROR, NOT_JSON);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
