@@ -623,8 +623,9 @@ static const struct {
 	{ BR_ERR_RECV_FATAL_ALERT + 70,
 	  "server %s requires a TLS version above 1.2 (this build speaks TLS 1.2 only)%.0s" },
 	{ BR_ERR_RECV_FATAL_ALERT + 40,
-	  "server %s refused the TLS 1.2 handshake (it may require TLS 1.3, a client "
-	  "certificate, or a cipher this build lacks)%.0s" },
+	  "server %s refused the TLS 1.2 handshake (it may speak only TLS 1.3 or only "
+	  "TLS 1.0/1.1, require a client certificate, or want a cipher this build "
+	  "lacks)%.0s" },
 	{ BR_ERR_RECV_FATAL_ALERT + 116,
 	  "server %s requires a client certificate, which alter does not send%.0s" },
 	{ BR_ERR_BAD_CIPHER_SUITE,
@@ -641,7 +642,8 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 
 	if (c->timed_out)
 		return alter_fail(err, AX_ERROR, "timed out talking to %s", c->host), TLS_ERR;
-	if (c->io_errno != 0)
+	/* An alert says more than the EPIPE of the send that found the peer gone. */
+	if (c->io_errno != 0 && !(code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT))
 		return alter_fail(err, AX_ERROR, "connection to %s failed: %s", c->host,
 		    strerror(c->io_errno)), TLS_ERR;
 	for (i = 0; i < sizeof(tls_errors) / sizeof(tls_errors[0]); i++)
@@ -653,6 +655,28 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 		    code - BR_ERR_RECV_FATAL_ALERT), TLS_ERR;
 	return alter_fail(err, AX_ERROR, "TLS error with %s (BearSSL error %d)", c->host, code),
 	    TLS_ERR;
+}
+
+/*
+ * The peer closed while we were sending: it has usually said why in an
+ * alert already waiting in the socket (a server that wants a client
+ * certificate aborts as our last handshake flight goes out).  Hand what is
+ * there to the engine, so that tls_fail names the alert.
+ */
+static void
+read_pending(struct tls_conn *c)
+{
+	br_ssl_engine_context *eng = &c->cc.eng;
+	unsigned char *buf;
+	size_t len;
+	ssize_t r;
+
+	while (br_ssl_engine_current_state(eng) & BR_SSL_RECVREC) {
+		buf = br_ssl_engine_recvrec_buf(eng, &len);
+		if ((r = recv(c->fd, buf, len, MSG_DONTWAIT)) <= 0)
+			return;
+		br_ssl_engine_recvrec_ack(eng, (size_t)r);
+	}
 }
 
 /* Send the records the engine has ready; 0, or -1 (io_errno/timed_out set). */
@@ -672,6 +696,7 @@ send_records(struct tls_conn *c, int64_t deadline_ms)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				c->io_errno = errno;
+				read_pending(c);
 				br_ssl_engine_close(eng);
 				return -1;
 			}
