@@ -12,6 +12,7 @@ USAGE
           [--fixture tests/fixture.json] [--prefix /PATH]
           [--tls13-only | --tls10-only] [--require-client-cert --client-ca FILE]
           [--silent] [--audit-events N] [--apps N] [--idle-close-ms N] [--chunked]
+          [--fault-all 'NAME[?QUERY]']
 
 FLAGS
 
@@ -54,6 +55,10 @@ FLAGS
   --chunked            frame every JSON response with a body with
                        Transfer-Encoding: chunked (4 KiB chunks) instead of
                        Content-Length.
+  --fault-all 'NAME[?QUERY]'
+                       answer every request outside /_fault/ (after the
+                       header checks, any method) as GET /_fault/NAME?QUERY
+                       would be answered: hostile answers to real commands.
 
 FIXTURE TOKENS (tests/fixture.json; the log shows the name, never the token)
 
@@ -182,8 +187,19 @@ FAULT PATHS (test only: normal header checks, no token needed, under --prefix)
   GET  /_fault/nonjson/{code}          that status, Content-Type text/html, 500 bytes.
   GET  /_fault/huge-header?bytes=N     200 {"ok":true} with a header "X-Big: aaa..."
                                        whose value is N bytes (default 100000).
-  GET  /_fault/huge-body?bytes=N       200 with Content-Length N: {"a":"xxx..."},
-                                       streamed (N >= 8, default 10 MiB).
+  GET  /_fault/huge-body?bytes=N&chunked=true|false
+                                       200 with Content-Length N: {"a":"xxx..."},
+                                       streamed (N >= 8, default 10 MiB); chunked=true
+                                       sends it in 64 KiB chunks without a length.
+  GET  /_fault/chunk-overflow          chunked, first chunk size 10000000000000000
+                                       (2^64: overflows 64 bits), then data.
+  GET  /_fault/bad-length/{kind}       200 {"ok":true} with Content-Length "-1"
+                                       (negative) or given twice (duplicate).
+  GET  /_fault/deep-json?depth=N       200 {"items":[[[...]]]}: N nested arrays
+                                       (default 100000).
+  GET  /_fault/bad-utf8                200, a list answer whose strings hold invalid
+                                       UTF-8 (a stray continuation byte, 0xff, an
+                                       overlong "/", an encoded surrogate).
   ANY  /_fault/retry/{name}?status=S&times=K&retry_after=V
                                        the first K requests to {name} (default 1)
                                        answer S (default 503) with Retry-After: V if
@@ -1855,7 +1871,12 @@ class Faults:
             "interim": (("GET",), {}, True, self.interim),
             "nonjson": (("GET",), {}, True, self.nonjson),
             "huge-header": (("GET",), {"bytes": q_int(1, 64 * 1024 * 1024)}, False, self.huge_header),
-            "huge-body": (("GET",), {"bytes": q_int(8, 1 << 40)}, False, self.huge_body),
+            "huge-body": (("GET",), {"bytes": q_int(8, 1 << 40), "chunked": q_bool}, False,
+                          self.huge_body),
+            "chunk-overflow": (("GET",), {}, False, self.chunk_overflow),
+            "bad-length": (("GET",), {}, True, self.bad_length),
+            "deep-json": (("GET",), {"depth": q_int(1, 10000000)}, False, self.deep_json),
+            "bad-utf8": (("GET",), {}, False, self.bad_utf8),
             "retry": (ANY_METHOD, {"status": q_int(400, 599), "times": q_int(0, 1000000),
                                    "retry_after": q_header_value}, True, self.retry),
             "redirect": (("GET",), {"to": q_header_value}, False, self.redirect),
@@ -1990,6 +2011,14 @@ class Faults:
     def huge_body(self, conn, req, arg, query):
         size = query.get("bytes", 10 * 1024 * 1024)
         conn.server.log_request(conn, req, 200)
+        if query.get("chunked", False):
+            conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json"),
+                                                 ("Transfer-Encoding", "chunked")] + closing(req)))
+            piece = b"10000\r\n" + b"x" * 65536 + b"\r\n"
+            for i in range(0, size, 65536):
+                conn.send(piece)
+            conn.send(b"0\r\n\r\n")
+            return not req.wants_close, True
         conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json"),
                                              ("Content-Length", str(size))] + closing(req)) + b'{"a":"')
         fill = size - 8
@@ -1997,6 +2026,32 @@ class Faults:
             conn.send(b"x" * min(65536, fill - i))
         conn.send(b'"}')
         return not req.wants_close, True
+
+    def chunk_overflow(self, conn, req, arg, query):
+        conn.server.log_request(conn, req, 200)
+        conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json"),
+                                             ("Transfer-Encoding", "chunked")]))
+        conn.send(b"10000000000000000\r\n" + b"{" * 4096)
+        return False, True
+
+    def bad_length(self, conn, req, arg, query):
+        if arg not in ("negative", "duplicate"):
+            raise not_found("not_found", "The kind is negative or duplicate.")
+        body = json_bytes({"ok": True})
+        lengths = ["-1"] if arg == "negative" else [str(len(body))] * 2
+        conn.server.log_request(conn, req, 200)
+        conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json")] +
+                                  [("Content-Length", n) for n in lengths]) + body)
+        return False, True
+
+    def deep_json(self, conn, req, arg, query):
+        depth = query.get("depth", 100000)
+        return conn.respond(req, 200, b'{"items":' + b"[" * depth + b"]" * depth + b"}")
+
+    def bad_utf8(self, conn, req, arg, query):
+        return conn.respond(req, 200, b'{"items":[{"id":"app_\x80","name":"\xff\xfe",'
+                                      b'"archived":false,"created_at":"\xc0\xaf"},'
+                                      b'{"id":"app_\xed\xa0\x80","name":"x"}],"has_more":false}')
 
     def retry(self, conn, req, arg, query):
         with self.lock:
@@ -2176,6 +2231,11 @@ class Server:
                 path = path[len(self.prefix):]
             if path.startswith("/_fault/"):
                 return self.faults.dispatch(conn, req, path[len("/_fault/"):])
+            if self.args.fault_all:
+                name, _, query = self.args.fault_all.partition("?")
+                req.query_last = dict(urllib.parse.parse_qsl(query))
+                req.method, req.body = "GET", b""
+                return self.faults.dispatch(conn, req, name)
             return self.api(conn, req, path)
         except ApiError as err:
             return conn.respond_error(req, err)
@@ -2356,6 +2416,7 @@ def main():
     p.add_argument("--apps", type=int, default=0)
     p.add_argument("--idle-close-ms", type=int)
     p.add_argument("--chunked", action="store_true")
+    p.add_argument("--fault-all")
     args = p.parse_args()
     if args.require_client_cert and not args.client_ca:
         p.error("--require-client-cert needs --client-ca FILE")
