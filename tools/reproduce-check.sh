@@ -27,7 +27,7 @@ jobs=$(nproc 2>/dev/null || echo 1)
 sa=$(sha256sum <"$a/alter" | cut -d' ' -f1)
 sb=$(sha256sum <"$b/alter" | cut -d' ' -f1)
 echo "reproduce-check: $(git -C "$top" rev-parse --short HEAD) built at $a"
-echo "reproduce-check:   sha256 $sa"
+echo "reproduce-check:   sha256 $sa ($(stat -c %s "$a/alter") bytes)"
 echo "reproduce-check: and at $b"
 echo "reproduce-check:   sha256 $sb"
 if [ "$sa" != "$sb" ]; then
