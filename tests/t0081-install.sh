@@ -39,6 +39,11 @@ test_expect_success 'make install honours PREFIX alone, and make uninstall remov
 	(cd opt && find . -type f) >files && ! test -s files
 '
 
+test_expect_success 'alter.1 carries the version the binary prints' '
+	v=$(sed -n "s/^\.TH ALTER 1 [0-9-]* \"alter \([^\"]*\)\".*/\1/p" "$TOP/alter.1") &&
+	test -n "$v" && "$TOP/alter" --version | head -n 1 | grep -q -F "alter $v "
+'
+
 if ! command -v groff >/dev/null 2>&1 || ! command -v man >/dev/null 2>&1; then
 	test_skip 'alter.1 renders without a groff warning' 'groff-base and man-db are not installed'
 	test_skip 'man -l alter.1 renders it' 'man-db is not installed'
