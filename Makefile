@@ -32,6 +32,7 @@ LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 
 # Reproducible builds: tools that honour it use the commit's time, not now.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
 export SOURCE_DATE_EPOCH
 
 BEARSSL_ORIG = bearssl_0.6+dfsg.1.orig.tar.xz
