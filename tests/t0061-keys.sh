@@ -104,13 +104,13 @@ test_expect_success 'keys mint --expires-at sends the time as given' '
 '
 
 # Inputs checked before any request (cli.md 5): exit 2 naming the input.
-for bad in "--cidr 0.0.0.0/0:0.0.0.0/0" "--cidr ::/0:::/0" "--cidr 10.0.0.0/33:10.0.0.0/33" \
-    "--cidr 10.1.2.300:10.1.2.300" "--rate-limit-rpm 0:rate-limit-rpm" \
-    "--rate-limit-rpm 100001:rate-limit-rpm" "--rate-limit-rpm 5x:rate-limit-rpm" \
-    "--expires-in 30x:expires-in" "--expires-in 0d:expires-in" \
-    "--expires-at 2026-02-30T00:00:00Z:expires-at" "--expires-at tomorrow:expires-at" \
-    "--key-type admin:key-type" "--scopes a,,b:scopes"; do
-	args=${bad%:*} name=${bad##*:}
+for bad in "--cidr 0.0.0.0/0|0.0.0.0/0" "--cidr ::/0|::/0" "--cidr 10.0.0.0/33|10.0.0.0/33" \
+    "--cidr 10.1.2.300|10.1.2.300" "--rate-limit-rpm 0|rate-limit-rpm" \
+    "--rate-limit-rpm 100001|rate-limit-rpm" "--rate-limit-rpm 5x|rate-limit-rpm" \
+    "--expires-in 30x|expires-in" "--expires-in 0d|expires-in" \
+    "--expires-at 2026-02-30T00:00:00Z|expires-at" "--expires-at tomorrow|expires-at" \
+    "--key-type admin|key-type" "--scopes a,,b|scopes"; do
+	args=${bad%|*} name=${bad##*|}
 	test_expect_success "keys mint $args is exit 2 naming it, before any request" "
 		n=\$(nreq) &&
 		test_expect_code 2 alter keys mint --name k --scopes read $args 2>err &&

@@ -65,10 +65,10 @@ test_expect_success 'audit list --app filters by app; ALTER_APP_ID does not (org
 	EOF
 '
 
-for bad in "--since 24x:since" "--since 1y:since" "--start yesterday:start" \
-    "--end 2026-01-01:end" "--policy-decision maybe:policy-decision" "--limit 0:limit" \
-    "--limit 1001:limit"; do
-	args=${bad%:*} name=${bad##*:}
+for bad in "--since 24x|since" "--since 1y|since" "--start yesterday|start" \
+    "--end 2026-01-01|end" "--policy-decision maybe|policy-decision" "--limit 0|limit" \
+    "--limit 1001|limit"; do
+	args=${bad%|*} name=${bad##*|}
 	test_expect_success "audit list $args is exit 2 naming it, before any request" "
 		n=\$(nreq) &&
 		test_expect_code 2 alter audit list $args 2>err &&

@@ -81,7 +81,7 @@ test_expect_success 'an unknown command is exit 2 naming it' '
 
 for cmd in "" "keys" "keys mint" "policy" "policy rules" "policy rules create" \
     "providers list-catalog" "managed-secrets delete" "audit list" "link"; do
-	test_expect_success "alter $cmd --help prints its usage on stdout, exit 0" "
+	test_expect_success "alter${cmd:+ $cmd} --help prints its usage on stdout, exit 0" "
 		n=\$(nreq) &&
 		alter $cmd --help >out 2>err &&
 		test ! -s err && head -n 1 out | grep '^usage: alter $cmd' &&
