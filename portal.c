@@ -1010,6 +1010,11 @@ build_request(struct ctx *c, struct request *rq)
 	if ((c->cmd->flags & APP_FILTER) && opt(c, "app") != NULL &&
 	    (rc = add_query(c, rq, "app_id", opt(c, "app"))) != AX_OK)
 		return rc;
+	/* Standard input can feed one flag only. */
+	for (f = c->cmd->opts, len = 0; f != NULL && f->name != NULL; f++)
+		if (opt(c, f->name) != NULL && strcmp(opt(c, f->name), "-") == 0 && len++ > 0)
+			return alter_fail(&c->err, AX_USAGE, "only one flag can read standard input "
+			    "('-'); use @FILE for --%s", f->name);
 	/* The body: --input first, then the flags on top of it. */
 	if (opt(c, "input") != NULL) {
 		if ((rc = read_input(opt(c, "input"), "--input", INPUT_BODY_MAX, &text, &len,

@@ -155,4 +155,12 @@ test_expect_success 'providers delete with the default token is exit 7 naming da
 	test_grep "dashboard_providers:admin" err
 '
 
+test_expect_success 'two flags reading standard input are exit 2 before any request' '
+	n=$(nreq) &&
+	echo "{}" | test_expect_code 2 alter providers create --provider github --scopes repo \
+	    --client-secret - --input - 2>err &&
+	test_grep "only one flag can read standard input" err &&
+	no_request_since $n
+'
+
 test_done
