@@ -185,8 +185,13 @@ body_append(struct http_parser *p, const unsigned char *buf, size_t len)
 
 	if (len > p->body_max - r->body_len)
 		return perr(p, "response body exceeds the size limit");
-	/* Grow by doubling, keeping room for the terminating NUL. */
-	cap = r->body ? r->body_len + 1 : 0;
+	/*
+	 * Grow by doubling, keeping room for the terminating NUL: the buffer
+	 * is the smallest 4096 * 2^k bytes that held body_len + 1, so a
+	 * realloc (a copy) happens only when that is outgrown, not per read.
+	 */
+	for (cap = 4096; r->body != NULL && cap < r->body_len + 1; cap *= 2)
+		;
 	if (r->body == NULL || r->body_len + len + 1 > cap) {
 		size_t want = r->body_len + len + 1, ncap = 4096;
 
