@@ -1254,7 +1254,8 @@ portal_run(struct ctx *c)
 			notice(c, "the api_key above is shown once: store it now, it cannot be shown "
 			    "again");
 	}
-	explicit_bzero(r.body, r.body_len);
+	if (r.body != NULL)
+		explicit_bzero(r.body, r.body_len);
 	http_response_free(&r);
 out:
 	json_body_free(rq.body);
