@@ -409,37 +409,6 @@ cmd_version(struct ctx *c)
 	return AX_OK;
 }
 
-static int
-unreserved(int ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	    ch == '-' || ch == '_' || ch == '.' || ch == '~';
-}
-
-/* Append s percent-encoded to buf (of cap bytes, used so far *n). */
-static int
-pct_append(char *buf, size_t cap, size_t *n, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (*n + 4 >= cap)
-			return -1;
-		if (unreserved(ch)) {
-			buf[(*n)++] = (char)ch;
-		} else {
-			buf[(*n)++] = '%';
-			buf[(*n)++] = hex[ch >> 4];
-			buf[(*n)++] = hex[ch & 15];
-		}
-	}
-	buf[*n] = '\0';
-	return 0;
-}
-
 static const char *const api_methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD" };
 
 static enum alter_exit
@@ -473,12 +442,12 @@ cmd_api(struct ctx *c)
 			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
 		target[n] = strchr(target, '?') ? '&' : '?';
 		target[++n] = '\0';
-		if (pct_append(target, sizeof(target), &n, q->v, (size_t)(eq - q->v)) != 0 ||
+		if (http_pct_encode(target, sizeof(target), &n, q->v, (size_t)(eq - q->v)) != 0 ||
 		    n + 2 >= sizeof(target))
 			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
 		target[n++] = '=';
 		target[n] = '\0';
-		if (pct_append(target, sizeof(target), &n, eq + 1, strlen(eq + 1)) != 0)
+		if (http_pct_encode(target, sizeof(target), &n, eq + 1, strlen(eq + 1)) != 0)
 			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
 	}
 	if (opt(c, "input") != NULL) {

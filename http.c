@@ -155,6 +155,29 @@ http_url_parse(const char *url, const char *what, struct http_url *u, struct alt
 	return AX_OK;
 }
 
+int
+http_pct_encode(char *buf, size_t cap, size_t *n, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (*n + 4 >= cap)
+			return -1;
+		if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+			buf[(*n)++] = (char)ch;
+		} else {
+			buf[(*n)++] = '%';
+			buf[(*n)++] = hex[ch >> 4];
+			buf[(*n)++] = hex[ch & 15];
+		}
+	}
+	buf[*n] = '\0';
+	return 0;
+}
+
 /* ---- the response parser ---- */
 
 void

@@ -75,6 +75,13 @@ enum alter_exit	http_request(struct http_client *c, const char *method, const ch
 		    const void *body, size_t body_len, int with_auth, struct http_response *resp,
 		    struct alter_err *err);
 
+/*
+ * Append s[0..len) to buf (cap bytes, *n used so far) percent-encoded, all
+ * but RFC 3986's unreserved characters; buf stays NUL-terminated.  Returns
+ * 0, or -1 when it does not fit.
+ */
+int		http_pct_encode(char *buf, size_t cap, size_t *n, const char *s, size_t len);
+
 /* Close the kept-alive connection, if any. */
 void		http_client_close(struct http_client *c);
 

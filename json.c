@@ -85,19 +85,9 @@ parse(const void *body, size_t len, const char **end)
 int
 json_print(FILE *f, const unsigned char *body, size_t len)
 {
-	cJSON *j = parse(body, len, NULL);
-	char *s;
+	static const char *const none[] = { NULL };
 
-	if (j == NULL)
-		return -1;
-	s = cJSON_Print(j);
-	cJSON_Delete(j);
-	if (s == NULL)
-		return -1;
-	fputs(s, f);
-	fputc('\n', f);
-	cJSON_free(s);
-	return 0;
+	return json_print_with(f, body, len, none);
 }
 
 static void
@@ -226,7 +216,7 @@ json_print_with(FILE *f, const unsigned char *body, size_t len, const char *cons
 	cJSON *j = body != NULL ? parse(body, len, NULL) : cJSON_CreateObject();
 	char *s;
 
-	if (!cJSON_IsObject(j)) {
+	if (j == NULL || (kv[0] != NULL && !cJSON_IsObject(j))) {
 		cJSON_Delete(j);
 		return -1;
 	}

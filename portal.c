@@ -755,29 +755,6 @@ read_secret(struct ctx *c, const char *flag, const char *v, char **out)
 
 /* ---- building the request ---- */
 
-static int
-pct_put(char *buf, size_t cap, size_t *n, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (*n + 4 >= cap)
-			return -1;
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-			buf[(*n)++] = (char)ch;
-		} else {
-			buf[(*n)++] = '%';
-			buf[(*n)++] = hex[ch >> 4];
-			buf[(*n)++] = hex[ch & 15];
-		}
-	}
-	buf[*n] = '\0';
-	return 0;
-}
-
 struct request {
 	char			 path[4096];
 	size_t			 plen;		/* path without the query */
@@ -823,7 +800,7 @@ build_path(struct ctx *c, struct request *rq)
 		if (v == NULL || *v == '\0')
 			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%.*s", c->path,
 			    (int)(e - t - 1), t + 1);
-		if (pct_put(rq->path, sizeof(rq->path), &rq->len, v) != 0)
+		if (http_pct_encode(rq->path, sizeof(rq->path), &rq->len, v, strlen(v)) != 0)
 			goto long_path;
 		t = e + 1;
 	}
@@ -841,10 +818,10 @@ add_query(struct ctx *c, struct request *rq, const char *key, const char *value)
 		goto long_path;
 	rq->path[rq->len] = rq->len == rq->plen ? '?' : '&';
 	rq->len++;
-	if (pct_put(rq->path, sizeof(rq->path), &rq->len, key) != 0 || rq->len + 2 >= sizeof(rq->path))
+	if (http_pct_encode(rq->path, sizeof(rq->path), &rq->len, key, strlen(key)) != 0 || rq->len + 2 >= sizeof(rq->path))
 		goto long_path;
 	rq->path[rq->len++] = '=';
-	if (pct_put(rq->path, sizeof(rq->path), &rq->len, value) != 0)
+	if (http_pct_encode(rq->path, sizeof(rq->path), &rq->len, value, strlen(value)) != 0)
 		goto long_path;
 	return AX_OK;
 long_path:
