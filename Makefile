@@ -19,6 +19,11 @@ ANCHORS_C = $(BUILD)/anchors.c
 ALTER     = alter
 # Set to 1 on Alpine to link its static bearssl-dev and cjson-dev instead.
 SYSTEM_LIBS = 0
+# make check-sanitize and make fuzz: clang with compiler-rt; seconds per fuzzer;
+# test files run at once by check-sanitize and check-valgrind.
+SAN_CC    = clang
+FUZZ_SECONDS = 10
+SAN_JOBS  = 2
 
 CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
@@ -49,6 +54,7 @@ LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/portal.o
 UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 ifeq ($(SYSTEM_LIBS),1)
 DEPINC  =
@@ -117,8 +123,14 @@ $(BUILD)/deps.h: $(DEPS) | $(OBJ)
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
 	$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
+# Every fuzz corpus file replayed through its harness (tests/fuzz/replay.c).
+$(BUILD)/unit_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ) $(DEPS)
+	$(CC) $(ALL_CFLAGS) -Werror -DCORPUS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
+	    tests/fuzz/replay.c $< $(LIBOBJ) $(DEPLIBS)
+
 check: CFLAGS += -Werror
-check: $(ALTER) $(UNITS) $(TESTTMP)/pki/ca.pem $(TESTTMP)/alter-testca
+check: $(ALTER) $(UNITS) $(FUZZ_NAMES:%=$(BUILD)/unit_fuzz_%) $(TESTTMP)/pki/ca.pem \
+    $(TESTTMP)/alter-testca
 	tests/run.sh
 
 demo: $(ALTER)
@@ -189,3 +201,75 @@ $(BUILD)/bench_run: tests/bench_run.c
 
 bench: $(ALTER) $(BUILD)/bench_trust $(BUILD)/bench_run $(TESTTMP)/pki/ca.pem
 	python3 tests/bench.py
+
+# ---- under attack: sanitizers, valgrind, fuzzing ----
+# Each build is against glibc in its own folder, from the BearSSL and cJSON
+# sources already fetched (BearSSL's own Makefile, BUILD pointed outside its
+# tree); the musl build is never touched.  The anchors are the musl build's
+# generated file, compiled again.
+ASAN_DIR  = $(BUILD)/asan
+GLIBC_DIR = $(BUILD)/glibc
+FUZZ_DIR  = $(BUILD)/fuzz
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+VAR_CFLAGS = -std=c99 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+            -Wno-missing-field-initializers -Werror -DCJSON_NESTING_LIMIT=128 \
+            -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) -I$(BSSL)/inc -I$(CJ)
+# Where sanitizer and valgrind reports go; any file there fails the run.
+SAN_ENV   = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:exitcode=86:detect_leaks=1 \
+            UBSAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/ubsan:halt_on_error=1:print_stacktrace=1:exitcode=87 \
+            LSAN_OPTIONS=exitcode=88
+
+# $(call variant,DIR,CC,FLAGS): alter, its unit tests and the corpus
+# replayers (unit_fuzz_*), BearSSL and cJSON, compiled into DIR with FLAGS.
+vlibs = $(LIBOBJ:$(OBJ)/%=$(1)/%) $(1)/anchors.o $(1)/bearssl/libbearssl.a $(1)/cJSON.o
+define variant
+$(1)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h | $(1)
+	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<
+$(1)/anchors.o: $(ANCHORS_C) | $(1)
+	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<
+$(1)/cJSON.o: $(CJ)/.ready | $(1)
+	$(2) -g -O1 $(3) -DCJSON_NESTING_LIMIT=128 -c -o $$@ $(CJ)/cJSON.c
+$(1)/bearssl/libbearssl.a: $(BSSL)/.ready
+	$(MAKE) -s -C $(BSSL) lib CC='$(2)' AR=ar BUILD='$(CURDIR)/$(1)/bearssl' CFLAGS='-g -O1 $(3)'
+$(1)/alter: $(TOOLOBJ:$(OBJ)/%=$(1)/%) $(call vlibs,$(1))
+	$(2) $(3) -o $$@ $$^
+$(1)/unit_%: tests/unit_%.c tests/unit.h $(call vlibs,$(1))
+	$(2) $(VAR_CFLAGS) $(3) -o $$@ $$< $(call vlibs,$(1))
+$(1)/unit_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(call vlibs,$(1))
+	$(2) $(VAR_CFLAGS) $(3) -DCORPUS='"tests/fuzz/corpus/$$*"' -o $$@ tests/fuzz/replay.c $$< \
+	    $(call vlibs,$(1))
+$(1):
+	mkdir -p $$@
+endef
+
+$(eval $(call variant,$(ASAN_DIR),$(SAN_CC),$(SAN_FLAGS)))
+$(eval $(call variant,$(GLIBC_DIR),gcc,))
+$(eval $(call variant,$(FUZZ_DIR),$(SAN_CC),$(FUZZ_LIB_FLAGS)))
+
+# The libFuzzer harnesses: build/fuzz/fuzz_NAME from tests/fuzz/fuzz_NAME.c.
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(call vlibs,$(FUZZ_DIR))
+	$(SAN_CC) $(VAR_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $@ $^
+
+.PHONY: check-sanitize check-valgrind fuzz
+# The whole suite against alter and unit tests built with ASan and UBSan.
+check-sanitize: $(ASAN_DIR)/alter $(UNITS:$(BUILD)/%=$(ASAN_DIR)/%) \
+    $(FUZZ_NAMES:%=$(ASAN_DIR)/unit_fuzz_%) $(TESTTMP)/pki/ca.pem
+	rm -rf $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/reports
+	SANITIZE=1 JOBS=$(SAN_JOBS) BUILD=$(ASAN_DIR) ALTER=$(CURDIR)/$(ASAN_DIR)/alter $(SAN_ENV) \
+	    tests/run.sh
+	@! ls $(ASAN_DIR)/reports/* 2>/dev/null || { cat $(ASAN_DIR)/reports/*; exit 1; }
+
+# The shell tests against a plain glibc build run under valgrind
+# (tests/valgrind.sh): no memory error, no definite leak.
+check-valgrind: $(GLIBC_DIR)/alter $(TESTTMP)/pki/ca.pem
+	rm -rf $(GLIBC_DIR)/reports && mkdir -p $(GLIBC_DIR)/reports
+	SANITIZE=1 JOBS=$(SAN_JOBS) BUILD=$(GLIBC_DIR)/no-unit-tests ALTER=$(CURDIR)/tests/valgrind.sh \
+	    VALGRIND_ALTER=$(CURDIR)/$(GLIBC_DIR)/alter VALGRIND_LOGS=$(CURDIR)/$(GLIBC_DIR)/reports \
+	    tests/run.sh
+	@! grep -l . $(GLIBC_DIR)/reports/* 2>/dev/null || { cat $(GLIBC_DIR)/reports/*; exit 1; }
+
+# Every harness for FUZZ_SECONDS, starting from its committed corpus.
+fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_NAMES)
