@@ -25,7 +25,7 @@ for name in "$@"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	units=$(ls "$dir/corpus/$name" | wc -l)
 	if [ "$rc" -eq 0 ]; then
-		echo "fuzz_$name: ${runs:-?} executions in $secs s, no crash ($units corpus units learnt)"
+		echo "fuzz_$name: ${runs:-?} executions in $secs s, no crash ($units inputs in its working corpus)"
 	else
 		failed=1
 		echo "fuzz_$name: FAILED (exit $rc) after ${runs:-?} executions; see $log"
