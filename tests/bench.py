@@ -197,6 +197,8 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
     w("Each row: median (min-max) of %d runs after one warm-up, all against the reference "
       "server on loopback in the same run. These machines are noisy: read the ratios and "
       "the instruction counts, not single times.\n" % RUNS)
+    w("Load average when the run started: %s (on an idle machine times and CPU shrink; the "
+      "instruction counts do not change)." % open("/proc/loadavg").read().split()[0])
     w("Reproduce: `./dev.sh deps && make bench`.\n")
 
     # Size.
