@@ -3,9 +3,11 @@
 # end with one summary line.  Exit status is non-zero if anything failed.
 # JOBS=N runs N test files at once (each has its own trash directory and
 # server ports); their output is printed in order once all have ended.
+# TESTS='tests/t001*.sh ...' runs only those shell tests.
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 JOBS=${JOBS:-1}
+TESTS=${TESTS:-tests/t[0-9]*.sh}
 mkdir -p tests/tmp
 [ -f tests/tmp/pki/ca.pem ] || sh tests/mkcerts.sh tests/tmp/pki >/dev/null || exit 1
 passed=0 failed=0 skipped=0
@@ -25,7 +27,7 @@ report() {
 }
 
 tests=
-for t in $BUILD/unit_* tests/t[0-9]*.sh; do
+for t in $BUILD/unit_* $TESTS; do
 	[ -e "$t" ] && tests="$tests $t"
 done
 if [ "$JOBS" -gt 1 ]; then
