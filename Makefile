@@ -136,7 +136,7 @@ check: $(ALTER) $(UNITS) $(FUZZ_NAMES:%=$(BUILD)/unit_fuzz_%) $(TESTTMP)/pki/ca.
 	tests/run.sh
 
 demo: $(ALTER)
-	tests/demo.sh
+	tests/helper/demo.sh
 
 # The completion scripts come from the binary's own command tables.
 COMPLETIONS = $(BUILD)/completion/bash $(BUILD)/completion/zsh $(BUILD)/completion/fish
@@ -182,8 +182,8 @@ clean:
 	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
 
 # The test PKI and a binary whose compiled-in roots are the test CA.
-$(TESTTMP)/pki/ca.pem: tests/mkcerts.sh
-	sh tests/mkcerts.sh $(TESTTMP)/pki >/dev/null
+$(TESTTMP)/pki/ca.pem: tests/helper/mkcerts.sh
+	sh tests/helper/mkcerts.sh $(TESTTMP)/pki >/dev/null
 
 $(TESTTMP)/anchors-testca.c: $(TESTTMP)/pki/ca.pem $(BUILD)/mkanchors
 	$(BUILD)/mkanchors $(TESTTMP)/pki/ca.pem > $@.tmp && mv $@.tmp $@
@@ -195,14 +195,14 @@ $(TESTTMP)/alter-testca: $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS
 	$(CC) $(LDFLAGS) -s -o $@ $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)
 
 # Benchmarks (make bench writes BENCHMARKS.md).
-$(BUILD)/bench_trust: tests/bench_trust.c $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
+$(BUILD)/bench_trust: tests/helper/bench_trust.c $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
 
-$(BUILD)/bench_run: tests/bench_run.c
-	$(CC) $(CFLAGS) -static -o $@ tests/bench_run.c
+$(BUILD)/bench_run: tests/helper/bench_run.c
+	$(CC) $(CFLAGS) -static -o $@ tests/helper/bench_run.c
 
 bench: $(ALTER) $(BUILD)/bench_trust $(BUILD)/bench_run $(TESTTMP)/pki/ca.pem
-	python3 tests/bench.py
+	python3 tests/helper/bench.py
 
 # ---- under attack: sanitizers, valgrind, fuzzing ----
 # Each build is against glibc in its own folder, from the BearSSL and cJSON
@@ -267,10 +267,10 @@ check-sanitize: $(ASAN_DIR)/alter $(UNITS:$(BUILD)/%=$(ASAN_DIR)/%) \
 	@! ls $(ASAN_DIR)/reports/* 2>/dev/null || { cat $(ASAN_DIR)/reports/*; exit 1; }
 
 # The shell tests against a plain glibc build run under valgrind
-# (tests/valgrind.sh): no memory error, no definite leak.
+# (tests/helper/valgrind.sh): no memory error, no definite leak.
 check-valgrind: $(GLIBC_DIR)/alter $(TESTTMP)/pki/ca.pem
 	rm -rf $(GLIBC_DIR)/reports && mkdir -p $(GLIBC_DIR)/reports
-	SANITIZE=1 JOBS=$(SAN_JOBS) TESTS='$(VALGRIND_TESTS)' BUILD=$(GLIBC_DIR)/no-unit-tests ALTER=$(CURDIR)/tests/valgrind.sh \
+	SANITIZE=1 JOBS=$(SAN_JOBS) TESTS='$(VALGRIND_TESTS)' BUILD=$(GLIBC_DIR)/no-unit-tests ALTER=$(CURDIR)/tests/helper/valgrind.sh \
 	    VALGRIND_ALTER=$(CURDIR)/$(GLIBC_DIR)/alter VALGRIND_LOGS=$(CURDIR)/$(GLIBC_DIR)/reports \
 	    tests/run.sh
 	@! grep -l . $(GLIBC_DIR)/reports/* 2>/dev/null || { cat $(GLIBC_DIR)/reports/*; exit 1; }

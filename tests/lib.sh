@@ -57,7 +57,7 @@ alter() {
 start_server() {
 	sname=$1; shift
 	rm -f "$TRASH/$sname.port"
-	python3 "$TOP/tests/refserver.py" --port 0 --port-file "$TRASH/$sname.port" \
+	python3 "$TOP/tests/helper/refserver.py" --port 0 --port-file "$TRASH/$sname.port" \
 	    --log "$TRASH/$sname.log" --state "$TRASH/$sname.state.json" \
 	    --fixture "$TOP/tests/fixture.json" "$@" 2>"$TRASH/$sname.stderr" &
 	PIDS="$PIDS $!"
@@ -68,7 +68,7 @@ start_server() {
 start_proxy() {
 	pname=$1; shift
 	rm -f "$TRASH/$pname.port"
-	python3 "$TOP/tests/proxy.py" --port-file "$TRASH/$pname.port" --log "$TRASH/$pname.log" "$@" \
+	python3 "$TOP/tests/helper/proxy.py" --port-file "$TRASH/$pname.port" --log "$TRASH/$pname.log" "$@" \
 	    2>"$TRASH/$pname.stderr" &
 	PIDS="$PIDS $!"
 	wait_port "$TRASH/$pname.port" || { echo "Bail out! proxy $pname did not start"; exit 1; }

@@ -9,7 +9,7 @@ BUILD=${BUILD:-build}
 JOBS=${JOBS:-1}
 TESTS=${TESTS:-tests/t[0-9]*.sh}
 mkdir -p tests/tmp
-[ -f tests/tmp/pki/ca.pem ] || sh tests/mkcerts.sh tests/tmp/pki >/dev/null || exit 1
+[ -f tests/tmp/pki/ca.pem ] || sh tests/helper/mkcerts.sh tests/tmp/pki >/dev/null || exit 1
 passed=0 failed=0 skipped=0
 
 # report TEST STATUS OUTPUT: print a test file's TAP and count it.

@@ -7,7 +7,7 @@ against it works against any faithful server.  Python 3 standard library only.
 
 USAGE
 
-  python3 tests/refserver.py --cert CERT --key KEY --port-file FILE --log FILE
+  python3 tests/helper/refserver.py --cert CERT --key KEY --port-file FILE --log FILE
           [--bind 127.0.0.1|::1|both] [--port N] [--state FILE]
           [--fixture tests/fixture.json] [--prefix /PATH]
           [--tls13-only | --tls10-only] [--require-client-cert --client-ca FILE]
@@ -17,7 +17,7 @@ USAGE
 FLAGS
 
   --cert FILE          PEM certificate chain sent to clients: the leaf, then any
-                       intermediates (tests/mkcerts.sh makes them).
+                       intermediates (tests/helper/mkcerts.sh makes them).
   --key FILE           PEM private key of the leaf.
   --bind ADDR          127.0.0.1 (default), ::1, or both (two listening sockets,
                        one port).
@@ -29,8 +29,8 @@ FLAGS
   --state FILE         the whole store as JSON (temp file + rename), written at
                        start and after every change.  It never holds the PATs,
                        minted API keys or secret values (only their sha256).
-  --fixture FILE       the data to serve (default: fixture.json next to this
-                       file).
+  --fixture FILE       the data to serve (default: tests/fixture.json, in the
+                       folder above this file).
   --prefix /PATH       serve everything under this path prefix (a base URL
                        with a path, e.g. https://localhost:PORT/api); requests
                        outside it are 404.
@@ -2404,7 +2404,7 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--state")
-    p.add_argument("--fixture", default=os.path.join(here, "fixture.json"))
+    p.add_argument("--fixture", default=os.path.join(here, "..", "fixture.json"))
     p.add_argument("--prefix", default="")
     tls = p.add_mutually_exclusive_group()
     tls.add_argument("--tls13-only", action="store_true")

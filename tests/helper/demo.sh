@@ -1,15 +1,15 @@
 #!/bin/sh
-# tests/demo.sh (make demo): a short session of real alter commands against
+# tests/helper/demo.sh (make demo): a short session of real alter commands against
 # the bundled reference server, over real TLS with a throwaway CA.  Nothing
 # outside a temporary directory is touched.
 set -eu
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ALTER=$TOP/alter
 work=$(mktemp -d "${TMPDIR:-/tmp}/alter-demo.XXXXXX")
 trap 'kill $srv 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-sh "$TOP/tests/mkcerts.sh" "$work/pki" >/dev/null
-python3 "$TOP/tests/refserver.py" --cert "$work/pki/good.pem" --key "$work/pki/good.key" \
+sh "$TOP/tests/helper/mkcerts.sh" "$work/pki" >/dev/null
+python3 "$TOP/tests/helper/refserver.py" --cert "$work/pki/good.pem" --key "$work/pki/good.key" \
     --port 0 --port-file "$work/port" --log "$work/server.log" --apps 3 2>/dev/null &
 srv=$!
 i=0; while [ ! -s "$work/port" ]; do i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done

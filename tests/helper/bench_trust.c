@@ -1,5 +1,5 @@
 /*
- * tests/bench_trust.c: the cost of loading a CA bundle (issue: "fast trust
+ * tests/helper/bench_trust.c: the cost of loading a CA bundle (issue: "fast trust
  * loading"), for make bench.  Times alter's own loader (tls_trust_load:
  * read, a fast base64 pass and a DER walk for subjects; certificates are
  * decoded later only when they can anchor the server's chain) against

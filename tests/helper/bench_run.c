@@ -1,5 +1,5 @@
 /*
- * tests/bench_run.c: run one command and report its cost, for make bench.
+ * tests/helper/bench_run.c: run one command and report its cost, for make bench.
  * A small static program, so that the child's peak RSS is the command's own
  * (Linux carries the pre-exec memory of a forked parent into ru_maxrss).
  *

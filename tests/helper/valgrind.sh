@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/valgrind.sh: alter under valgrind, for make check-valgrind, which
+# tests/helper/valgrind.sh: alter under valgrind, for make check-valgrind, which
 # points ALTER here.  VALGRIND_ALTER is the glibc build to run; every
 # report goes to a file in VALGRIND_LOGS (one per process, empty when
 # clean), which the make target checks after the run.  A memory error or a

@@ -3,7 +3,7 @@
 
 USAGE
 
-  python3 tests/proxy.py --port-file FILE --log FILE [--auth user:pass]
+  python3 tests/helper/proxy.py --port-file FILE --log FILE [--auth user:pass]
           [--map host=ip]... [--status N]
 
   --port-file FILE   written (temp file + rename) with the port once listening

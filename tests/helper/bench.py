@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/bench.py (make bench): measure alter against what users would run instead.
+"""tests/helper/bench.py (make bench): measure alter against what users would run instead.
 
 Starts the reference server on loopback with a throwaway CA, then measures,
 side by side in one run, with a warm-up and several runs each (medians,
@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ALTER = os.path.join(TOP, "alter")
 PKI = os.path.join(TOP, "tests", "tmp", "pki")
 FIXTURE = os.path.join(TOP, "tests", "fixture.json")
@@ -39,7 +39,7 @@ def start_server(name, *flags):
     cert = [] if "--cert" in flags else ["--cert", os.path.join(PKI, "good.pem"), "--key",
                                          os.path.join(PKI, "good.key")]
     p = subprocess.Popen(
-        [sys.executable, os.path.join(TOP, "tests", "refserver.py"), *cert,
+        [sys.executable, os.path.join(TOP, "tests", "helper", "refserver.py"), *cert,
          "--port", "0", "--port-file", port_file, "--log", os.path.join(work, name + ".log"),
          "--fixture", FIXTURE, "--idle-close-ms", "60000", *flags],
         stderr=subprocess.DEVNULL)
@@ -190,7 +190,7 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
 
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     w("# alter benchmarks\n")
-    w("Made by `make bench` (tests/bench.py) on %s. Machine: %s, %d cores, %s; Linux %s."
+    w("Made by `make bench` (tests/helper/bench.py) on %s. Machine: %s, %d cores, %s; Linux %s."
       % (now, platform.machine(), os.cpu_count(), platform.python_version() and
          subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
                         capture_output=True, text=True).stdout.strip(), platform.release()))
