@@ -11,9 +11,16 @@ T_RULESCREATE=$(tok rulescreate)
 # portal_server [refserver flags...]: start server "srv" and point alter at it
 # with the full token (no retries: a failure shows at once).
 portal_server() {
-	start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key" "$@"
-	export ALTER_PAT="$T_FULL" ALTER_CA_FILE="$PKI/ca.pem"
-	export ALTER_BASE_URL=https://localhost:$srv_PORT ALTER_MAX_RETRIES=0
+	start_server srv "$@"
+	export ALTER_PAT="$T_FULL"
+	use_server srv
+}
+
+# portal_app_server [refserver flags...]: portal_server, with the fixture's
+# app_demo as the app of every app-scoped command (ALTER_APP_ID).
+portal_app_server() {
+	portal_server "$@"
+	export ALTER_APP_ID=app_demo
 }
 
 # pycheck <<EOF ... EOF: Python statements run with S = the store of server

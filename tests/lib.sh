@@ -52,10 +52,17 @@ alter() {
 	"$ALTER" "$@"
 }
 
-# start_server NAME [refserver flags...]: sets ${NAME}_PORT and BASE (for the
-# first server started) and logs to $TRASH/NAME.log.
+# start_server NAME [refserver flags...]: start the reference server
+# (tests/helper/refserver.py) on a free port, serving the certificate for
+# localhost signed by the test CA ($PKI/good.pem) unless the flags name
+# another --cert.  Sets ${NAME}_PORT; logs requests to $TRASH/NAME.log and
+# keeps the server's store in $TRASH/NAME.state.json.
 start_server() {
 	sname=$1; shift
+	case " $* " in
+	*" --cert "*) ;;
+	*) set -- --cert "$PKI/good.pem" --key "$PKI/good.key" "$@" ;;
+	esac
 	rm -f "$TRASH/$sname.port"
 	python3 "$TOP/tests/helper/refserver.py" --port 0 --port-file "$TRASH/$sname.port" \
 	    --log "$TRASH/$sname.log" --state "$TRASH/$sname.state.json" \
@@ -65,6 +72,15 @@ start_server() {
 	eval "${sname}_PORT=\$(cat \"\$TRASH/\$sname.port\")"
 }
 
+# use_server NAME: point alter at server NAME (base URL, the test CA) with
+# no retries, so that a failure shows at once.
+use_server() {
+	eval "export ALTER_BASE_URL=https://localhost:\$${1}_PORT"
+	export ALTER_CA_FILE="$PKI/ca.pem" ALTER_MAX_RETRIES=0
+}
+
+# start_proxy NAME [proxy flags...]: the CONNECT proxy (tests/helper/proxy.py)
+# on a free port; sets ${NAME}_PORT and logs to $TRASH/NAME.log.
 start_proxy() {
 	pname=$1; shift
 	rm -f "$TRASH/$pname.port"

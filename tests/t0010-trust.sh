@@ -2,15 +2,15 @@
 test_description='HTTPS to the reference server: trust sources and certificate failures'
 . "$(dirname "$0")/lib.sh"
 
-start_server good --cert "$PKI/good.pem" --key "$PKI/good.key"
-start_server prefixed --cert "$PKI/good.pem" --key "$PKI/good.key" --prefix /api
+start_server good
+start_server prefixed --prefix /api
 start_server expired --cert "$PKI/expired.pem" --key "$PKI/expired.key"
 start_server notyet --cert "$PKI/notyet.pem" --key "$PKI/notyet.key"
 start_server wrong --cert "$PKI/wronghost.pem" --key "$PKI/wronghost.key"
 start_server self --cert "$PKI/selfsigned.pem" --key "$PKI/selfsigned.key"
 start_server nochain --cert "$PKI/chained.pem" --key "$PKI/chained.key"
 start_server chain --cert "$PKI/chained-full.pem" --key "$PKI/chained.key"
-start_server tls13 --cert "$PKI/good.pem" --key "$PKI/good.key" --tls13-only
+start_server tls13 --tls13-only
 export ALTER_PAT="$T_FULL"
 me() { alter api GET /v1/pats/me "$@"; }
 

@@ -3,7 +3,7 @@ test_description='compiled-in roots: a request from an empty root (FROM scratch)
 . "$(dirname "$0")/lib.sh"
 
 TESTCA_ALTER=$TOP/tests/tmp/alter-testca
-start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server srv
 
 if [ -n "${SANITIZE:-}" ] || [ "$(id -u)" != 0 ] || [ ! -x "$TESTCA_ALTER" ]; then
 	test_skip 'a request succeeds from an empty root with compiled-in roots' 'needs root and the static test-CA build'

@@ -3,13 +3,12 @@ test_description='the PAT: its channels, verification at login, auth status,
 pats whoami, auth logout and the 403 message (cli.md 2.1, 2.2, 2.4)'
 . "$(dirname "$0")/lib.sh"
 
-start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server srv
 # A server that is started and stopped: its port then refuses connections.
-start_server gone --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server gone
 gone_pid=${PIDS##* }
 kill "$gone_pid" && wait "$gone_pid" 2>/dev/null
-export ALTER_CA_FILE="$PKI/ca.pem" ALTER_BASE_URL=https://localhost:$srv_PORT
-export ALTER_MAX_RETRIES=0
+use_server srv
 URL=$ALTER_BASE_URL
 
 # The fixture tokens reach alter through files and variables only, never

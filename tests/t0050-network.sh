@@ -2,12 +2,12 @@
 test_description='connecting: every address in turn, the timeout, IP-literal base URLs, redirects'
 . "$(dirname "$0")/lib.sh"
 
-start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
-start_server v6only --cert "$PKI/good.pem" --key "$PKI/good.key" --bind ::1
-start_server both --cert "$PKI/good.pem" --key "$PKI/good.key" --bind both
+start_server srv
+start_server v6only --bind ::1
+start_server both --bind both
 start_server ipwrong --cert "$PKI/ipwrong.pem" --key "$PKI/ipwrong.key" --bind both
-start_server silent --cert "$PKI/good.pem" --key "$PKI/good.key" --silent
-start_server other --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server silent --silent
+start_server other
 export ALTER_PAT="$T_FULL" ALTER_CA_FILE="$PKI/ca.pem"
 me() { alter api GET /v1/pats/me "$@"; }
 

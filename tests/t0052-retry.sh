@@ -2,8 +2,8 @@
 test_description='retries: methods and statuses, Retry-After, the cap, ALTER_MAX_RETRIES, the stale-connection re-send'
 . "$(dirname "$0")/lib.sh"
 
-start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
-start_server idle --cert "$PKI/good.pem" --key "$PKI/good.key" --idle-close-ms 300
+start_server srv
+start_server idle --idle-close-ms 300
 export ALTER_PAT="$T_FULL" ALTER_CA_FILE="$PKI/ca.pem" ALTER_BASE_URL=https://localhost:$srv_PORT
 
 # hits NAME [SERVER]: requests the server logged for /_fault/retry/NAME.

@@ -3,8 +3,7 @@ test_description='keys: list, statistics, mint (inputs checked before sending), 
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-portal_server
-export ALTER_APP_ID=app_demo
+portal_app_server
 
 test_expect_success 'keys list prints the key columns and sends the page size 200' '
 	alter keys list >out &&

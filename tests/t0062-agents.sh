@@ -3,8 +3,7 @@ test_description='agents: list with filters, create, show, update, keys (mint, d
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-portal_server
-export ALTER_APP_ID=app_demo
+portal_app_server
 
 test_expect_success 'agents list prints the agent columns and sends the page size 50' '
 	alter agents list >out &&

@@ -3,8 +3,7 @@ test_description='providers: the catalog without a token, list, create (secret f
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-portal_server
-export ALTER_APP_ID=app_demo
+portal_app_server
 
 test_expect_success 'providers list-catalog works with no token and sends no Authorization' '
 	env -u ALTER_PAT "$ALTER" providers list-catalog >out &&

@@ -3,8 +3,7 @@ test_description='managed-secrets: templates, list, create and rotate (value fro
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-portal_server
-export ALTER_APP_ID=app_demo
+portal_app_server
 
 test_expect_success 'managed-secrets templates lists the templates, page size 100' '
 	alter managed-secrets templates >out &&

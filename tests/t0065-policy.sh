@@ -3,8 +3,7 @@ test_description='policy: show-app, rules list/get/create/update/delete with the
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-portal_server
-export ALTER_APP_ID=app_demo
+portal_app_server
 
 test_expect_success 'policy show-app lists the app-level rules (a bare list)' '
 	alter policy show-app >out &&

@@ -3,7 +3,7 @@ test_description='audit: list (cursor pages, filters sent again with each cursor
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-start_server many --cert "$PKI/good.pem" --key "$PKI/good.key" --audit-events 250
+start_server many --audit-events 250
 portal_server
 
 test_expect_success 'audit list prints the event columns and sends the page size 100' '

@@ -3,7 +3,7 @@ test_description='output forms (cli.md 4), a page failing under --all, flags any
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
-start_server pager --cert "$PKI/good.pem" --key "$PKI/good.key" --audit-events 3000
+start_server pager --audit-events 3000
 pager_PID=$!
 portal_server
 
@@ -122,7 +122,7 @@ test_expect_success 'a later page failing under --all keeps the printed items, e
 		while [ -e /proc/$pager_PID ] && ! grep -q "^[0-9]* (.*) Z" /proc/$pager_PID/stat; do
 			sleep 0.05
 		done &&
-		start_server gone --cert "$PKI/good.pem" --key "$PKI/good.key" --port $pager_PORT \
+		start_server gone --port $pager_PORT \
 		    --prefix /gone && echo $! >gone.pid &&
 		cat >>got
 	} &&

@@ -3,10 +3,10 @@ test_description='hostile servers: huge, malformed, deep, stalled or silent answ
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-hostile.sh"
 
-start_server good --cert "$PKI/good.pem" --key "$PKI/good.key"
-start_server deep --cert "$PKI/good.pem" --key "$PKI/good.key" --fault-all deep-json
-start_server utf8 --cert "$PKI/good.pem" --key "$PKI/good.key" --fault-all bad-utf8
-start_server silent --cert "$PKI/good.pem" --key "$PKI/good.key" --silent
+start_server good
+start_server deep --fault-all deep-json
+start_server utf8 --fault-all bad-utf8
+start_server silent --silent
 export ALTER_CA_FILE="$PKI/ca.pem"
 G=https://localhost:$good_PORT
 

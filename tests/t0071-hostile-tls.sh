@@ -5,8 +5,8 @@ test_description='hostile TLS servers: TLS 1.0 only, a client certificate requir
 
 # Bad server certificates are t0010's; these are the other handshakes
 # that must fail cleanly.
-start_server good --cert "$PKI/good.pem" --key "$PKI/good.key"
-start_server clientcert --cert "$PKI/good.pem" --key "$PKI/good.key" \
+start_server good
+start_server clientcert \
     --require-client-cert --client-ca "$PKI/ca.pem"
 export ALTER_CA_FILE="$PKI/ca.pem"
 
@@ -24,7 +24,7 @@ test_expect_success 'setup: a PAT is stored (every test below uses it)' '
 '
 
 if tls10_ok; then
-	start_server tls10 --cert "$PKI/good.pem" --key "$PKI/good.key" --tls10-only
+	start_server tls10 --tls10-only
 	test_expect_success 'a server that speaks only TLS 1.0 is refused in one line' '
 		hostile 1 api GET /v1/pats/me --base-url https://localhost:$tls10_PORT &&
 		test_grep "TLS 1.0" err

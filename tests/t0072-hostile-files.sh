@@ -3,7 +3,7 @@ test_description='hostile local files: auth.toml, --token-file and --input that 
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-hostile.sh"
 
-start_server good --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server good
 export ALTER_CA_FILE="$PKI/ca.pem"
 G=https://localhost:$good_PORT
 

@@ -56,7 +56,7 @@ if [ -n "${SANITIZE:-}" ] || [ "$(id -u)" != 0 ] || [ ! -x "$TOP/tests/tmp/alter
 	test_skip 'the corp-ca stage: SSL_CERT_FILE makes the default binary trust the corporate CA' 'needs root'
 else
 	CHROOT=$(command -v chroot)
-	start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
+	start_server srv
 	mkdir -p "$TRASH/context"
 
 	# The test CA stands for the Mozilla roots: alter-testca has it compiled in.

@@ -2,7 +2,7 @@
 test_description='the README'"'"'s plain shell CI step, run as written against the reference server'
 . "$(dirname "$0")/lib.sh"
 
-start_server srv --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server srv
 
 # The step as the README shows it: the sh block after "A plain shell step:".
 # Only the secret's path changes, to a file of this test.
