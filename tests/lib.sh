@@ -2,7 +2,11 @@
 # test_description, sources this file, runs test_expect_success blocks and
 # ends with test_done.  Output is TAP.
 #
-# Each file gets a trash directory $TRASH (removed on success).  Secrets a
+# Each file gets a trash directory $TRASH, a fresh temporary directory
+# outside the checkout, so that nothing an earlier command left in the tree
+# (a .alter/link.json, say) can change what a test sees; it is removed on
+# success and kept, named on the output, on failure or with KEEP_TRASH=1.
+# Tests run with $TRASH as their working directory.  Secrets a
 # test writes on purpose go under $TRASH/secrets, credential stores under
 # $TRASH/cfg*; after every test, every other file in $TRASH is scanned for
 # the fixture's tokens: a token on stdout, stderr or in a log fails the test.
@@ -12,8 +16,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 ALTER=${ALTER:-$TOP/alter}
 PKI=${PKI:-$TOP/tests/tmp/pki}
 name=$(basename "$0" .sh)
-TRASH=$TOP/tests/tmp/$name
-rm -rf "$TRASH" && mkdir -p "$TRASH/secrets"
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/alter-$name.XXXXXX") || exit 1
+mkdir -p "$TRASH/secrets"
 test_count=0
 test_failed=0
 PIDS=
@@ -213,6 +217,8 @@ test_done() {
 	trap - EXIT
 	if [ "$test_failed" -eq 0 ] && [ -z "${KEEP_TRASH:-}" ]; then
 		rm -rf "$TRASH"
+	else
+		echo "# trash directory kept: $TRASH"
 	fi
 	[ "$test_failed" -eq 0 ]
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/helper/demo.sh (make demo): a short session of real alter commands against
-# the bundled reference server, over real TLS with a throwaway CA.  Nothing
-# outside a temporary directory is touched.
+# the bundled reference server, over real TLS with a throwaway CA.  The
+# session runs in a temporary directory (alter link writes .alter/ there):
+# nothing outside it is touched, the checkout stays as it was.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ALTER=$TOP/alter
@@ -20,6 +21,7 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tokens"]["full"
     "$TOP/tests/fixture.json" > "$work/pat.txt"
 chmod 600 "$work/pat.txt"
 
+cd "$work"
 alter() { "$ALTER" "$@"; }
 run() { printf '\n$ %s\n' "$*"; "$@"; }
 
