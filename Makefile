@@ -37,6 +37,16 @@ LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 
 # ---- nothing below needs editing ----
 
+# One line per step ("  CC   alter.c"); make V=1 shows the full commands.
+V = 0
+ifeq ($(V),1)
+Q =
+say =
+else
+Q = @
+say = @printf '  %-4s %s\n' '$(1)' '$(2)';
+endif
+
 # Reproducible builds: tools that honour it use the commit's time, not now.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
@@ -73,70 +83,71 @@ ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
-	$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
-	strip --strip-all -o $@ $@.unstripped
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
+	$(call say,STRIP,$@)strip --strip-all -o $@ $@.unstripped
 
 $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(ANCHORS_C:.c=.o): $(ANCHORS_C)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(ANCHORS_C): $(CA_BUNDLE) $(BUILD)/mkanchors
-	$(BUILD)/mkanchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)$(BUILD)/mkanchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/mkanchors: tools/mkanchors.c $(DEPS)
-	$(CC) $(ALL_CFLAGS) -static -o $@ tools/mkanchors.c $(DEPLIBS)
+	$(call say,CC,tools/mkanchors.c)$(CC) $(ALL_CFLAGS) -static -o $@ tools/mkanchors.c $(DEPLIBS)
 
 $(OBJ):
-	mkdir -p $@
+	$(Q)mkdir -p $@
 
 # Dependencies: fetched through apt (signed index), checked against the
 # pinned upstream sha256, patched with the Debian revision found.
 deps: $(DEPS)
 
 $(DEPS_DIR)/.fetched:
-	tools/fetch-deps.sh $(DEPS_DIR)
-	touch $@
+	$(call say,GET,$(DEPS_DIR))tools/fetch-deps.sh $(DEPS_DIR)
+	$(Q)touch $@
 
 $(BSSL)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
-	tools/prepare-dep.sh $(DEPS_DIR) $(BEARSSL_ORIG) $(BEARSSL_SHA) \
+	$(call say,PREP,$(BSSL))tools/prepare-dep.sh $(DEPS_DIR) $(BEARSSL_ORIG) $(BEARSSL_SHA) \
 	    'bearssl_0.6+dfsg.1-*.debian.tar.xz' bearssl-0.6 $(BSSL) $(BUILD)/bearssl.rev
-	touch $@
+	$(Q)touch $@
 
 $(CJ)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
-	tools/prepare-dep.sh $(DEPS_DIR) $(CJSON_ORIG) $(CJSON_SHA) \
+	$(call say,PREP,$(CJ))tools/prepare-dep.sh $(DEPS_DIR) $(CJSON_ORIG) $(CJSON_SHA) \
 	    'cjson_1.7.15-*.debian.tar.xz' cJSON-1.7.15 $(CJ) $(BUILD)/cjson.rev
-	touch $@
+	$(Q)touch $@
 
+# BearSSL's own Makefile: silent (-s) unless V=1; its errors still show.
 $(BSSL)/build/libbearssl.a: $(BSSL)/.ready
-	$(MAKE) -C $(BSSL) lib CC=$(CC) AR=ar \
+	$(call say,AR,libbearssl.a)$(MAKE) $(if $(Q),-s --no-print-directory) -C $(BSSL) lib CC=$(CC) AR=ar \
 	    CFLAGS='$(DEP_CFLAGS) -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl'
 
 $(OBJ)/cJSON.o: $(CJ)/.ready | $(OBJ)
-	$(CC) $(DEP_CFLAGS) -DCJSON_NESTING_LIMIT=128 -ffile-prefix-map=$(CURDIR)/$(CJ)=cjson -c -o $@ $(CJ)/cJSON.c
+	$(call say,CC,cJSON.c)$(CC) $(DEP_CFLAGS) -DCJSON_NESTING_LIMIT=128 -ffile-prefix-map=$(CURDIR)/$(CJ)=cjson -c -o $@ $(CJ)/cJSON.c
 
 $(BUILD)/deps.h: $(DEPS) | $(OBJ)
-	printf '#define ALTER_BEARSSL_REV "%s"\n#define ALTER_CJSON_REV "%s"\n' \
+	$(call say,GEN,$@)printf '#define ALTER_BEARSSL_REV "%s"\n#define ALTER_CJSON_REV "%s"\n' \
 	    "$$(cat $(BUILD)/bearssl.rev 2>/dev/null || echo system)" \
 	    "$$(cat $(BUILD)/cjson.rev 2>/dev/null || echo system)" > $@
 
 # Tests.
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
-	$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
 # Every fuzz corpus file replayed through its harness (tests/fuzz/replay.c).
 $(BUILD)/unit_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ) $(DEPS)
-	$(CC) $(ALL_CFLAGS) -Werror -DCORPUS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror -DCORPUS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
 	    tests/fuzz/replay.c $< $(LIBOBJ) $(DEPLIBS)
 
 check: CFLAGS += -Werror
 check: $(ALTER) $(UNITS) $(FUZZ_NAMES:%=$(BUILD)/unit_fuzz_%) $(TESTTMP)/pki/ca.pem \
     $(TESTTMP)/alter-testca
-	tests/run.sh
+	$(Q)tests/run.sh
 
 demo: $(ALTER)
-	tests/helper/demo.sh
+	$(Q)tests/helper/demo.sh
 
 # The completion scripts come from the binary's own command tables.
 COMPLETIONS = $(BUILD)/completion/bash $(BUILD)/completion/zsh $(BUILD)/completion/fish
@@ -145,8 +156,8 @@ ZSHCOMPDIR  = $(DATADIR)/zsh/site-functions
 FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
 
 $(BUILD)/completion/%: $(ALTER)
-	mkdir -p $(@D)
-	$(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
+	$(Q)mkdir -p $(@D)
+	$(call say,GEN,$@)$(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
 
 install: $(ALTER) $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -166,7 +177,7 @@ uninstall:
 sbom: $(BUILD)/sbom.json
 
 $(BUILD)/sbom.json: $(ALTER) tools/sbom.sh
-	VERSION=$(VERSION) ALTER=$(ALTER) CC=$(CC) CA_BUNDLE=$(CA_BUNDLE) BUILD=$(BUILD) \
+	$(call say,GEN,$@)VERSION=$(VERSION) ALTER=$(ALTER) CC=$(CC) CA_BUNDLE=$(CA_BUNDLE) BUILD=$(BUILD) \
 	    BEARSSL_ORIG=$(BEARSSL_ORIG) BEARSSL_SHA=$(BEARSSL_SHA) \
 	    CJSON_ORIG=$(CJSON_ORIG) CJSON_SHA=$(CJSON_SHA) tools/sbom.sh > $@.tmp && mv $@.tmp $@
 
@@ -183,16 +194,16 @@ clean:
 
 # The test PKI and a binary whose compiled-in roots are the test CA.
 $(TESTTMP)/pki/ca.pem: tests/helper/mkcerts.sh
-	sh tests/helper/mkcerts.sh $(TESTTMP)/pki >/dev/null
+	$(call say,GEN,$(TESTTMP)/pki)sh tests/helper/mkcerts.sh $(TESTTMP)/pki >/dev/null
 
 $(TESTTMP)/anchors-testca.c: $(TESTTMP)/pki/ca.pem $(BUILD)/mkanchors
-	$(BUILD)/mkanchors $(TESTTMP)/pki/ca.pem > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)$(BUILD)/mkanchors $(TESTTMP)/pki/ca.pem > $@.tmp && mv $@.tmp $@
 
 $(TESTTMP)/anchors-testca.o: $(TESTTMP)/anchors-testca.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(TESTTMP)/alter-testca: $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPS)
-	$(CC) $(LDFLAGS) -s -o $@ $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -s -o $@ $(TOOLOBJ) $(LIBOBJ) $(TESTTMP)/anchors-testca.o $(DEPLIBS)
 
 # Benchmarks (make bench writes BENCHMARKS.md).
 $(BUILD)/bench_trust: tests/helper/bench_trust.c $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
