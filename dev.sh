@@ -2,6 +2,7 @@
 # dev.sh: set up a fresh Debian machine and run the project's main jobs.
 #
 #   ./dev.sh demo    build alter and run a session against the reference server
+#                    (in a temporary directory: the checkout is left as it was)
 #   ./dev.sh check   build alter and run the whole test suite (make check)
 #   ./dev.sh deps    only install what the build and tests need
 #

@@ -42,7 +42,7 @@ test_expect_success 'an interim 1xx answer is skipped' '
 	test_grep "\"interim\":	100" out
 '
 
-# api.md section 2: every status of the table maps to its exit code.
+# docs/api.md section 2: every status of the table maps to its exit code.
 for pair in 200:0 201:0 204:0 400:2 422:2 401:3 403:7 404:4 409:5 429:6 500:1 502:1 503:1 504:1 301:1 302:1 418:1; do
 	st=${pair%:*} code=${pair#*:}
 	test_expect_success "HTTP $st is exit $code" "

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the PAT: its channels, verification at login, auth status,
-pats whoami, auth logout and the 403 message (cli.md 2.1, 2.2, 2.4)'
+pats whoami, auth logout and the 403 message (docs/cli.md 2.1, 2.2, 2.4)'
 . "$(dirname "$0")/lib.sh"
 
 start_server srv
@@ -44,7 +44,7 @@ for kv in sys.argv[2:]:
 # The number of requests the server has seen.
 requests() { wc -l <"$TRASH/srv.log"; }
 
-# ---- channels (cli.md 2.2) ----
+# ---- channels (docs/cli.md 2.2) ----
 
 test_expect_success 'ALTER_PAT is a channel: auth status uses it and writes nothing' '
 	ALTER_PAT=$T_FULL alter auth status >out 2>err &&
@@ -165,7 +165,7 @@ test_expect_success '--token=VALUE is refused on any command, the value unechoed
 	test_grep "--token is refused" err && test_no_grep "ArgvProbe" err
 '
 
-# ---- verification at login (cli.md 2.4, api.md "Verifying a token") ----
+# ---- verification at login (docs/cli.md 2.4, docs/api.md "Verifying a token") ----
 
 test_expect_success 'login prints who is signed in: user, org, scopes and expiry' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-who &&
@@ -242,7 +242,7 @@ test_expect_success 'login with ALTER_PAT set stores and warns that ALTER_PAT ov
 	test_grep "warning: ALTER_PAT is set: it overrides the stored token" err
 '
 
-# ---- auth status and pats whoami (cli.md 2.4) ----
+# ---- auth status and pats whoami (docs/cli.md 2.4) ----
 
 export ALTER_CONFIG_DIR=$TRASH/cfg-full
 alter auth login -q --token-file "$S/full" >/dev/null
@@ -358,7 +358,7 @@ test_expect_success 'network down: pats whoami from ALTER_PAT prints the local f
 	test_grep "Source:       ALTER_PAT" out
 '
 
-# ---- auth logout (cli.md 2.4) ----
+# ---- auth logout (docs/cli.md 2.4) ----
 
 test_expect_success 'auth logout removes the store and says the PAT is not revoked' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-logout &&
@@ -388,7 +388,7 @@ test_expect_success 'auth status --min-valid fails when the token cannot read it
 	test_grep "cannot check --min-valid" err
 '
 
-# ---- 403 anywhere (cli.md 1) ----
+# ---- 403 anywhere (docs/cli.md 1) ----
 
 test_expect_success 'a 403 names the missing scope and says to mint a new PAT' '
 	ALTER_PAT=$T_NOREAD test_expect_code 7 alter api GET /v1/pats/me >out 2>err &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the file store auth.toml: modes, refusals, failed and
-concurrent logins, the config directory without HOME (cli.md 2.1, 2.3)'
+concurrent logins, the config directory without HOME (docs/cli.md 2.1, 2.3)'
 . "$(dirname "$0")/lib.sh"
 
 start_server srv

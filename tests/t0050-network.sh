@@ -11,7 +11,7 @@ start_server other
 export ALTER_PAT="$T_FULL" ALTER_CA_FILE="$PKI/ca.pem"
 me() { alter api GET /v1/pats/me "$@"; }
 
-# api.md section 1: localhost is 127.0.0.1 then ::1; only ::1 listens here.
+# docs/api.md section 1: localhost is 127.0.0.1 then ::1; only ::1 listens here.
 test_expect_success 'a refused first address falls through to the next one' '
 	me --base-url https://localhost:$v6only_PORT >out &&
 	test_grep "\"pat_full\"" out &&
@@ -72,7 +72,7 @@ test_expect_success 'ALTER_TIMEOUT bounds a request like --timeout' '
 	test ! -s out && test_grep "timed out" err
 '
 
-# api.md section 2: the timeout covers the whole response, not each read.
+# docs/api.md section 2: the timeout covers the whole response, not each read.
 test_expect_success 'a response trickling in longer than --timeout is cut off' '
 	test_expect_code 1 timeout 30 "$ALTER" api GET "/_fault/slow-body?ms=300" \
 	    --base-url https://localhost:$srv_PORT --timeout 2 >out 2>err &&

@@ -183,7 +183,7 @@ test_expect_success 'waits between retries do not count against --timeout' '
 	test $(hits notcounted) = 2
 '
 
-# api.md section 2: the server closes the kept-alive connection (after
+# docs/api.md section 2: the server closes the kept-alive connection (after
 # 300 ms idle) while the client waits out Retry-After: 1.
 test_expect_success 'a GET finding its kept-alive connection closed is sent once more on a new one' '
 	alter api GET "/_fault/retry/stale?status=503&retry_after=1" --base-url https://localhost:$idle_PORT >out &&

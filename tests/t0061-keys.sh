@@ -102,7 +102,7 @@ test_expect_success 'keys mint --expires-at sends the time as given' '
 	EOF
 '
 
-# Inputs checked before any request (cli.md 5): exit 2 naming the input.
+# Inputs checked before any request (docs/cli.md 5): exit 2 naming the input.
 for bad in "--cidr 0.0.0.0/0|0.0.0.0/0" "--cidr ::/0|::/0" "--cidr 10.0.0.0/33|10.0.0.0/33" \
     "--cidr 10.1.2.300|10.1.2.300" "--rate-limit-rpm 0|rate-limit-rpm" \
     "--rate-limit-rpm 100001|rate-limit-rpm" "--rate-limit-rpm 5x|rate-limit-rpm" \

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='output forms (cli.md 4), a page failing under --all, flags anywhere, --help at every level'
+test_description='output forms (docs/cli.md 4), a page failing under --all, flags anywhere, --help at every level'
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib-portal.sh"
 
@@ -110,7 +110,7 @@ test_expect_success 'a group without a verb prints its help on stderr, exit 2' '
 	test ! -s out && head -n 1 err | grep "^usage: alter agents COMMAND"
 '
 
-# cli.md 4: under --all, a later page that fails keeps what was printed.  The
+# docs/cli.md 4: under --all, a later page that fails keeps what was printed.  The
 # first page (1000 events, far more than a pipe holds) blocks alter on its
 # stdout; the reader then replaces the server by one that answers 404 to
 # everything (same port, --prefix), and lets alter go on to the second page.

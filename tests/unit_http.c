@@ -1,6 +1,6 @@
 /*
  * tests/unit_http.c: the HTTP response parser, Retry-After, base URLs and the
- * status table (api.md sections 1-2).  Every response vector is fed whole,
+ * status table (docs/api.md sections 1-2).  Every response vector is fed whole,
  * one byte at a time, and split at every offset, as bytes come off a socket.
  */
 #include <stdlib.h>
@@ -176,6 +176,6 @@ main(void)
 	    http_status_exit(404) == AX_NOT_FOUND && http_status_exit(409) == AX_CONFLICT &&
 	    http_status_exit(429) == AX_RATE_LIMIT && http_status_exit(500) == AX_ERROR &&
 	    http_status_exit(302) == AX_ERROR && http_status_exit(101) == AX_ERROR,
-	    "every status of the api.md table maps to its exit code");
+	    "every status of the docs/api.md table maps to its exit code");
 	return unit_done();
 }

@@ -1,5 +1,5 @@
 /*
- * tests/unit_scopes.c: the scope table and coverage rules of cli.md
+ * tests/unit_scopes.c: the scope table and coverage rules of docs/cli.md
  * section 3 (scopes.c), as tables of vectors.
  */
 #include <stdio.h>
@@ -206,7 +206,7 @@ static const struct {
 	{ "dashboard_pats:read,dashboard_pats:bogus", "", AX_USAGE, "", 0 },
 };
 
-/* The table of cli.md section 3, transcribed by hand. */
+/* The table of docs/cli.md section 3, transcribed by hand. */
 static const char spec_table[] =
     "dashboard_apps|read,write,delete|apps\n"
     "dashboard_keys|read,write,admin|keys\n"
@@ -247,7 +247,7 @@ test_table(void)
 		cat(buf, sizeof(buf), "\n");
 	}
 	CHECK(strcmp(buf, spec_table) == 0,
-	    "the scope table matches cli.md section 3 row for row");
+	    "the scope table matches docs/cli.md section 3 row for row");
 	CHECK(scopes_resource_at(scopes_nresources()) == NULL,
 	    "a row index past the end gives NULL");
 

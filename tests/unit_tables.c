@@ -1,7 +1,7 @@
 /*
- * tests/unit_tables.c: invariants of the endpoint table (api.md section 3):
+ * tests/unit_tables.c: invariants of the endpoint table (docs/api.md section 3):
  * every row is filled, every path starts with /v1/ and has balanced
- * placeholders, and every scope is a concrete scope of the cli.md table.
+ * placeholders, and every scope is a concrete scope of the docs/cli.md table.
  */
 #include <string.h>
 

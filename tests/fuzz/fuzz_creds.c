@@ -1,6 +1,6 @@
 /*
  * fuzz_creds.c: the token reader (creds_parse, the one reading rule of
- * cli.md 2.2 behind every channel) and the auth.toml reader
+ * docs/cli.md 2.2 behind every channel) and the auth.toml reader
  * (creds_store_parse, which creds_store_load runs on the file's bytes),
  * each on the input in an exact-size buffer.  An accepted token must be a
  * well-formed PAT; a refused one must leave the output wiped.

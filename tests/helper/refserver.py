@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """refserver.py: the reference server of alter's test suite.
 
-It implements the management API of spec/api.md over real TLS, strictly: it
+It implements the management API of docs/api.md over real TLS, strictly: it
 refuses whatever the contract does not allow, so that a client that passes
 against it works against any faithful server.  Python 3 standard library only.
 
@@ -126,7 +126,7 @@ WHAT IS CHECKED, IN THIS ORDER
      durations like 24h, 7d (s, m, h, d, w).  Last value wins when repeated.
   6. Token (401, WWW-Authenticate: Bearer): "Authorization: Bearer <PAT>";
      missing_token, invalid_token, token_revoked, token_expired.
-  7. Scope (403 insufficient_scope + required_scope), with cli.md section 3
+  7. Scope (403 insufficient_scope + required_scope), with docs/cli.md section 3
      coverage: read < write < admin; delete covers itself only; each rules_*
      covers itself and policy read.
   8. Resource (404 app_not_found, key_not_found, ...).
@@ -135,7 +135,7 @@ WHAT IS CHECKED, IN THIS ORDER
  10. State (409).
  Every answer has X-Request-Id: req_<hex>; errors have the body
  {"error":{"code":"...","message":"...","required_scope":"..." (403 only)}}.
- Unknown-field and no-body rules: POST endpoints without a body in api.md
+ Unknown-field and no-body rules: POST endpoints without a body in docs/api.md
  accept no body or {}.  Lists are ordered by creation (oldest first), except
  audit events (newest first).  Audit "start" is inclusive, "end" exclusive.
 
@@ -241,8 +241,8 @@ CLOSE_NOTIFY_WAIT = 0.2         # seconds to wait for the peer's close_notify
 MAX_HEAD = 64 * 1024
 MAX_TARGET = 8 * 1024
 MAX_BODY = 1024 * 1024
-LIST_DEFAULT_LIMIT = 20         # api.md section 2: offset lists
-AUDIT_DEFAULT_LIMIT = 100       # api.md section 2: cursor lists
+LIST_DEFAULT_LIMIT = 20         # docs/api.md section 2: offset lists
+AUDIT_DEFAULT_LIMIT = 100       # docs/api.md section 2: cursor lists
 MAX_LIMIT = 1000
 MAX_KEYS_PER_APP = 100
 STALL_SECONDS = 120
@@ -284,7 +284,7 @@ def parse_time(text):
 # ---------------------------------------------------------------- errors
 
 class ApiError(Exception):
-    """An answer with the api.md error body."""
+    """An answer with the docs/api.md error body."""
 
     def __init__(self, status, code, message, required_scope=None,
                  headers=(), close=False):
@@ -325,7 +325,7 @@ VERB_RANK = {"read": 1, "write": 2, "admin": 3}
 
 
 def scope_covers(held, required):
-    """cli.md section 3: does the concrete scope held cover the one required?"""
+    """docs/cli.md section 3: does the concrete scope held cover the one required?"""
     held_res, _, held_verb = held.partition(":")
     req_res, _, req_verb = required.partition(":")
     if held_res != req_res:
@@ -727,7 +727,7 @@ class Store:
                  "audit_event_count": len(self.events)}
         write_atomic(self.state_path, json.dumps(state, indent=1, ensure_ascii=False) + "\n")
 
-    # Views: exactly the fields of api.md.
+    # Views: exactly the fields of docs/api.md.
 
     def view_app(self, app, stats=True):
         view = pick(app, APP_FIELDS)
@@ -1431,7 +1431,7 @@ def h_audit_trace(c):
 
 # ---------------------------------------------------------------- the route table
 
-# Body kinds: NONE (no body allowed), EMPTY (no body or {}: api.md names no
+# Body kinds: NONE (no body allowed), EMPTY (no body or {}: docs/api.md names no
 # field), JSON (a JSON object; absent counts as {}).
 NONE, EMPTY, JSON = "none", "empty", "json"
 
