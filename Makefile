@@ -129,7 +129,7 @@ $(MOZILLA_PEM): $(DEPS_DIR)/$(CERTDATA_TAR) $(BUILD)/certdata $(BUILD)/roots.epo
 	    { echo "$(DEPS_DIR)/$(CERTDATA_TAR): sha256 is not CERTDATA_SHA $(CERTDATA_SHA)" >&2; exit 1; }
 	tar -xOf $(DEPS_DIR)/$(CERTDATA_TAR) --wildcards '*/mozilla/certdata.txt' > $(BUILD)/certdata.txt
 	$(BUILD)/certdata $(BUILD)/certdata.txt $(SOURCE_DATE_EPOCH) > $@.tmp && mv $@.tmp $@
-	printf '%s\n' '$(CERTDATA_VERSION)' > $(BUILD)/certdata.rev
+	printf '%s\n' '$(CERTDATA_VERSION)' > $(BUILD)/certdata.rev.tmp && mv $(BUILD)/certdata.rev.tmp $(BUILD)/certdata.rev
 
 # Dependencies: fetched through apt (signed index), checked against the
 # pinned upstream sha256, patched with the Debian revision found.
