@@ -24,8 +24,8 @@ COPY corp-ca.pem /etc/corp-ca.pem
 ENV SSL_CERT_FILE=/etc/corp-ca.pem
 ENTRYPOINT ["/alter"]
 
-# The default image: the static binary alone.  Its compiled-in roots (the
-# build stage's Mozilla bundle) make TLS work with no file around it.
+# The default image: the static binary alone.  Its compiled-in roots (Mozilla's
+# list, pinned in the Makefile) make TLS work with no file around it.
 FROM scratch AS alter
 COPY --from=build /src/alter /alter
 ENTRYPOINT ["/alter"]

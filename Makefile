@@ -9,11 +9,14 @@ BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share
 MANDIR    = $(DATADIR)/man
 BUILD     = build
-# Folder holding the Debian source packages of BearSSL and cJSON.  On an
-# air-gapped host, copy the six files (.dsc, .orig.tar.*, .debian.tar.xz) here.
+# Folder holding the Debian source packages of BearSSL, cJSON and
+# ca-certificates.  On an air-gapped host, copy the eight files (.dsc,
+# .orig.tar.*, .debian.tar.xz, ca-certificates_*.tar.xz) here.
 DEPS_DIR  = $(BUILD)/dl
-# The CA bundle compiled into the binary as its last-resort trust anchors.
-CA_BUNDLE = /etc/ssl/certs/ca-certificates.crt
+# The roots compiled into the binary as its last-resort trust anchors: empty
+# means Mozilla's list (CERTDATA_TAR below); CA_BUNDLE=FILE compiles in that
+# PEM bundle instead.  The build host's own bundle is never read otherwise.
+CA_BUNDLE =
 # Where the generated anchor table goes (tests build a second binary).
 ANCHORS_C = $(BUILD)/anchors.c
 ALTER     = alter
@@ -57,6 +60,22 @@ BEARSSL_SHA  = 102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
 CJSON_ORIG   = cjson_1.7.15.orig.tar.gz
 CJSON_SHA    = 5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 
+# Mozilla's root list: NSS's certdata.txt as Debian's ca-certificates source
+# package ships it (a native package: one tarball, whose version is the
+# list's), fetched through apt with BearSSL and cJSON, checked against
+# CERTDATA_SHA; the version goes to build/certdata.rev.
+CERTDATA_TAR = ca-certificates_20230311+deb12u1.tar.xz
+CERTDATA_SHA = 4cd6bbd5577a16432438bc1006dc05c333afacb76104fc3564612858c8ee3280
+CERTDATA_VERSION = $(patsubst ca-certificates_%.tar.xz,%,$(CERTDATA_TAR))
+MOZILLA_PEM  = $(BUILD)/mozilla-roots.pem
+ifeq ($(CA_BUNDLE),)
+ROOTS_PEM    = $(MOZILLA_PEM)
+ROOTS_SOURCE = 'Mozilla roots (Debian ca-certificates $(CERTDATA_VERSION))'
+else
+ROOTS_PEM    = $(CA_BUNDLE)
+ROOTS_SOURCE =
+endif
+
 BSSL   = $(BUILD)/src/bearssl
 TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
@@ -79,7 +98,7 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
-.PHONY: all check demo clean install uninstall sbom reproduce-check deps bench
+.PHONY: all check demo clean install uninstall sbom reproduce-check deps bench FORCE
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
@@ -92,14 +111,35 @@ $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
 $(ANCHORS_C:.c=.o): $(ANCHORS_C)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(ANCHORS_C): $(CA_BUNDLE) $(BUILD)/mkanchors
-	$(call say,GEN,$@)$(BUILD)/mkanchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
+$(ANCHORS_C): $(ROOTS_PEM) $(BUILD)/mkanchors
+	$(call say,GEN,$@)$(BUILD)/mkanchors $(ROOTS_PEM) $(ROOTS_SOURCE) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/mkanchors: tools/mkanchors.c $(DEPS)
 	$(call say,CC,tools/mkanchors.c)$(CC) $(ALL_CFLAGS) -static -o $@ tools/mkanchors.c $(DEPLIBS)
 
 $(OBJ):
 	$(Q)mkdir -p $@
+
+# ---- compiled-in roots: Mozilla's list, from Debian's ca-certificates ----
+$(DEPS_DIR)/$(CERTDATA_TAR):
+	tools/fetch-deps.sh $(DEPS_DIR)
+
+$(BUILD)/certdata: tools/certdata.c | $(OBJ)
+	$(call say,CC,tools/certdata.c)$(CC) $(CFLAGS) -static -o $@ tools/certdata.c
+
+# The roots Mozilla trusts for server authentication, minus those whose
+# server-distrust date has passed.  "Passed" is relative to SOURCE_DATE_EPOCH
+# (the commit's time), not the build's wall clock, so that every build of a
+# commit compiles in the same roots; roots.epoch changes only with it.
+$(BUILD)/roots.epoch: FORCE | $(OBJ)
+	@echo $(SOURCE_DATE_EPOCH) | cmp -s - $@ || echo $(SOURCE_DATE_EPOCH) > $@
+
+$(MOZILLA_PEM): $(DEPS_DIR)/$(CERTDATA_TAR) $(BUILD)/certdata $(BUILD)/roots.epoch
+	@echo '$(CERTDATA_SHA)  $(DEPS_DIR)/$(CERTDATA_TAR)' | sha256sum -c --status || \
+	    { echo "$(DEPS_DIR)/$(CERTDATA_TAR): sha256 is not CERTDATA_SHA $(CERTDATA_SHA)" >&2; exit 1; }
+	$(call say,GEN,$@)tar -xOf $(DEPS_DIR)/$(CERTDATA_TAR) --wildcards '*/mozilla/certdata.txt' > $(BUILD)/certdata.txt
+	$(Q)$(BUILD)/certdata $(BUILD)/certdata.txt $(SOURCE_DATE_EPOCH) > $@.tmp && mv $@.tmp $@
+	$(Q)printf '%s\n' '$(CERTDATA_VERSION)' > $(BUILD)/certdata.rev.tmp && mv $(BUILD)/certdata.rev.tmp $(BUILD)/certdata.rev
 
 # Dependencies: fetched through apt (signed index), checked against the
 # pinned upstream sha256, patched with the Debian revision found.
@@ -178,13 +218,14 @@ sbom: $(BUILD)/sbom.json
 
 $(BUILD)/sbom.json: $(ALTER) tools/sbom.sh
 	$(call say,GEN,$@)VERSION=$(VERSION) ALTER=$(ALTER) CC=$(CC) CA_BUNDLE=$(CA_BUNDLE) BUILD=$(BUILD) \
+	    CERTDATA_TAR=$(CERTDATA_TAR) CERTDATA_SHA=$(CERTDATA_SHA) \
 	    BEARSSL_ORIG=$(BEARSSL_ORIG) BEARSSL_SHA=$(BEARSSL_SHA) \
 	    CJSON_ORIG=$(CJSON_ORIG) CJSON_SHA=$(CJSON_SHA) tools/sbom.sh > $@.tmp && mv $@.tmp $@
 
 # Two clean builds of HEAD from clones at different paths give the same
 # bytes; the sources already in DEPS_DIR are reused, nothing is downloaded.
-reproduce-check: $(DEPS_DIR)/.fetched
-	tools/reproduce-check.sh $(DEPS_DIR) $(CA_BUNDLE)
+reproduce-check: $(DEPS_DIR)/.fetched $(DEPS_DIR)/$(CERTDATA_TAR)
+	tools/reproduce-check.sh $(DEPS_DIR) '$(CA_BUNDLE)'
 
 # make check also covers what make install and make sbom ship.
 check: $(COMPLETIONS) $(BUILD)/sbom.json

@@ -41,7 +41,7 @@
 extern const unsigned char alter_anchor_blob[];
 extern const size_t alter_anchor_blob_len;
 extern const size_t alter_anchors_n;
-extern const char alter_anchors_sha256[];
+extern const char alter_anchors_source[];
 
 /* cli.md section 6: the usual host bundle paths, in order. */
 static const char *const host_bundles[] = {
@@ -285,8 +285,8 @@ tls_trust_describe(const struct tls_trust *t)
 void
 tls_builtin_describe(char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%zu compiled-in roots (bundle sha256 %.16s...)",
-	    alter_anchors_n, alter_anchors_sha256);
+	snprintf(out, outlen, "compiled-in %s, %zu root%s", alter_anchors_source, alter_anchors_n,
+	    alter_anchors_n == 1 ? "" : "s");
 }
 
 /* ---- curves ---- */

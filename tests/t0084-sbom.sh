@@ -27,7 +27,7 @@ test_expect_success 'the SBOM is CycloneDX 1.5 JSON describing the binary by sha
 	    "$(sha256sum <"$TOP/alter" | cut -d" " -f1)"
 '
 
-test_expect_success 'it lists musl, BearSSL, cJSON and the compiled-in CA bundle' '
+test_expect_success 'it lists musl, BearSSL, cJSON and the compiled-in root list' '
 	field "sorted(c)" >out &&
 	echo "['"'"'BearSSL'"'"', '"'"'cJSON'"'"', '"'"'ca-certificates'"'"', '"'"'musl'"'"']" >expect &&
 	test_cmp expect out
@@ -52,9 +52,16 @@ test_expect_success 'the upstream tarballs carry the sha256 pinned in the Makefi
 	    "$(pin CJSON_SHA)"
 '
 
-test_expect_success 'the CA bundle sha256 is the one alter version names' '
-	sum=$(field c[\"ca-certificates\"][\"hashes\"][0][\"content\"]) &&
-	test_grep "bundle sha256 $(echo "$sum" | cut -c1-16)" version
+test_expect_success 'the root list is the pinned Mozilla tarball alter version names, MPL-2.0' '
+	"$TOP/alter" version >version &&
+	v=$(field c[\"ca-certificates\"][\"version\"]) &&
+	test "$v" = "$(cat "$TOP/${BUILD:-build}/certdata.rev")" &&
+	test_grep "compiled-in Mozilla roots (Debian ca-certificates $v), " version &&
+	test "$(field c[\"ca-certificates\"][\"hashes\"][0][\"content\"])" = "$(pin CERTDATA_SHA)" &&
+	test "$(field c[\"ca-certificates\"][\"externalReferences\"][0][\"hashes\"][0][\"content\"])" = \
+	    "$(pin CERTDATA_SHA)" &&
+	test "$(field c[\"ca-certificates\"][\"licenses\"][0][\"license\"][\"id\"])" = MPL-2.0 &&
+	test "$(field p[\"ca-certificates\"][\"debian:source\"])" = ca-certificates
 '
 
 test_done

@@ -4,7 +4,11 @@
  * binary at build time ... recorded by sha256").  It runs on the build
  * host only, and uses BearSSL's own PEM and X.509 decoders.
  *
- * usage: mkanchors BUNDLE > anchors.c
+ * usage: mkanchors BUNDLE [SOURCE] > anchors.c
+ *
+ * SOURCE names where the roots come from in `alter version` (the Makefile
+ * passes "Mozilla roots (Debian ca-certificates VERSION)"); without it, the
+ * bundle is named by its sha256 (CA_BUNDLE=FILE, the test CA).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +62,8 @@ main(int argc, char **argv)
 	int incert = 0;
 	FILE *f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: mkanchors BUNDLE\n");
+	if (argc != 2 && (argc != 3 || strchr(argv[2], '"') || strchr(argv[2], '\\'))) {
+		fprintf(stderr, "usage: mkanchors BUNDLE [SOURCE]\n");
 		return 2;
 	}
 	if ((f = fopen(argv[1], "rb")) == NULL) {
@@ -107,6 +111,8 @@ main(int argc, char **argv)
 				fprintf(stderr, "mkanchors: %s: certificate %zu skipped (error %d)\n",
 				    argv[1], n, br_x509_decoder_last_error(&dc));
 				free(dn.buf);
+				if (argc == 3)	/* a named source: every root or none */
+					return 1;
 				break;
 			}
 			hdr[0] = br_x509_decoder_isCA(&dc) ? 1 : 0;
@@ -144,6 +150,14 @@ main(int argc, char **argv)
 	for (i = 0; i < 32; i++)
 		printf("%02x", hash[i]);
 	printf("\";\n");
+	if (argc == 3) {
+		printf("const char alter_anchors_source[] = \"%s\";\n", argv[2]);
+	} else {
+		printf("const char alter_anchors_source[] = \"roots of CA_BUNDLE sha256 ");
+		for (i = 0; i < 32; i++)
+			printf("%02x", hash[i]);
+		printf("\";\n");
+	}
 	free(in.buf);
 	free(der.buf);
 	free(out.buf);

@@ -4,7 +4,10 @@
 # zone and locale, and compare the sha256 of the two stripped binaries.
 #
 # Both builds read the same inputs: the source packages already in DEPS_DIR
-# (nothing is downloaded) and the same CA bundle.  SOURCE_DATE_EPOCH is the
+# (nothing is downloaded) and the same roots (Mozilla's list from DEPS_DIR, or
+# CA_BUNDLE when one is named).  With the default roots, the second build
+# runs where /etc/ssl/certs holds an extra throwaway CA, to show that the
+# build host's CAs do not reach the binary.  SOURCE_DATE_EPOCH is the
 # commit's time, as the Makefile sets it.  On a difference, the two
 # binaries are kept and the first differing bytes are shown.
 set -eu
@@ -18,11 +21,33 @@ mkdir -p "$(dirname "$b")"
 git clone -q "$top" "$a"
 git clone -q "$top" "$b"
 jobs=$(nproc 2>/dev/null || echo 1)
+
+# other_certs CMD...: run CMD in a private mount namespace whose
+# /etc/ssl/certs is a copy of the host's plus a throwaway CA, appended to its
+# ca-certificates.crt too (needs root and unshare; nothing outside $tmp and
+# the namespace changes).  Without a named CA_BUNDLE only.
+other_certs() { "$@"; }
+if [ -z "$bundle" ]; then
+	if [ "$(id -u)" = 0 ] && [ -d /etc/ssl/certs ] && unshare -m true 2>/dev/null &&
+	    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=alter reproduce-check throwaway CA' \
+	    -keyout "$tmp/throwaway.key" -out "$tmp/throwaway.pem" >/dev/null 2>&1; then
+		mkdir "$tmp/certs" && cp -a /etc/ssl/certs/. "$tmp/certs/" &&
+		cp "$tmp/throwaway.pem" "$tmp/certs/alter-throwaway.pem" &&
+		cat "$tmp/throwaway.pem" >>"$tmp/certs/ca-certificates.crt"
+		other_certs() {
+			unshare -m sh -c 'mount --bind "$0" /etc/ssl/certs && exec "$@"' "$tmp/certs" "$@"
+		}
+		echo "reproduce-check: the second build sees an extra CA in /etc/ssl/certs"
+	else
+		echo "reproduce-check: warning: cannot vary /etc/ssl/certs here (needs root, unshare -m and openssl);" \
+		    "independence from the host's CAs is not checked" >&2
+	fi
+fi
 (cd "$a" && umask 022 && TZ=UTC LC_ALL=C \
     make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/a.log" 2>&1 ||
 	{ cat "$tmp/a.log" >&2; exit 1; }
 (cd "$b" && umask 002 && TZ=Pacific/Auckland LC_ALL=C.UTF-8 \
-    make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/b.log" 2>&1 ||
+    other_certs make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/b.log" 2>&1 ||
 	{ cat "$tmp/b.log" >&2; exit 1; }
 sa=$(sha256sum <"$a/alter" | cut -d' ' -f1)
 sb=$(sha256sum <"$b/alter" | cut -d' ' -f1)

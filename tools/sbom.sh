@@ -3,11 +3,13 @@
 #
 # Called by `make sbom` with the Makefile's settings in the environment:
 # VERSION ALTER CC CA_BUNDLE BUILD BEARSSL_ORIG BEARSSL_SHA CJSON_ORIG
-# CJSON_SHA.  It lists what is linked in or compiled in: musl (the build
-# host's Debian package), BearSSL and cJSON (the Debian source revisions in
-# $BUILD/*.rev, the upstream tarballs by their sha256 pinned in the
-# Makefile) and the CA bundle of the compiled-in roots.  The output depends
-# only on those inputs and SOURCE_DATE_EPOCH, so it is reproducible too.
+# CJSON_SHA CERTDATA_TAR CERTDATA_SHA.  It lists what is linked in or
+# compiled in: musl (the build host's Debian package), BearSSL and cJSON (the
+# Debian source revisions in $BUILD/*.rev, the upstream tarballs by their
+# sha256 pinned in the Makefile) and the compiled-in roots: Mozilla's list
+# (Debian's ca-certificates source, version in $BUILD/certdata.rev, tarball
+# by its pinned sha256), or the CA_BUNDLE named, by sha256.  The output
+# depends only on those inputs and SOURCE_DATE_EPOCH, so it is reproducible.
 set -eu
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 rev() { cat "$BUILD/$1.rev" 2>/dev/null || echo system; }
@@ -21,11 +23,43 @@ musl_rev=$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || echo unknown)
 musl_src=$(dpkg-query -W -f='${source:Package}' musl-dev 2>/dev/null || echo musl)
 musl_lib=$(dpkg -L musl-dev 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
 musl_sha=$( [ -n "$musl_lib" ] && sha "$musl_lib" || echo unknown)
-ca_rev=local
-[ "$CA_BUNDLE" != /etc/ssl/certs/ca-certificates.crt ] ||
-	ca_rev=$(dpkg-query -W -f='${Version}' ca-certificates 2>/dev/null || echo unknown)
 bssl_rev=$(rev bearssl)
 cjson_rev=$(rev cjson)
+# The compiled-in roots: Mozilla's list unless CA_BUNDLE names a file.
+roots() {
+	if [ -n "${CA_BUNDLE:-}" ]; then
+		cat <<EOF
+    {
+      "type": "data",
+      "bom-ref": "ca-bundle",
+      "name": "CA_BUNDLE",
+      "version": "local",
+      "description": "the PEM bundle named by CA_BUNDLE, compiled in as last-resort trust anchors",
+      "hashes": [{"alg": "SHA-256", "content": "$(sha "$CA_BUNDLE")"}]
+    }
+EOF
+		return
+	fi
+	ca_rev=$(cat "$BUILD/certdata.rev")
+	cat <<EOF
+    {
+      "type": "data",
+      "bom-ref": "ca-bundle",
+      "name": "ca-certificates",
+      "version": "$ca_rev",
+      "purl": "$(purl ca-certificates "$ca_rev")",
+      "description": "Mozilla's CA root list (mozilla/certdata.txt): the roots trusted for server authentication, compiled in as last-resort trust anchors",
+      "licenses": [{"license": {"id": "MPL-2.0"}}],
+      "hashes": [{"alg": "SHA-256", "content": "$CERTDATA_SHA"}],
+      "externalReferences": [{"type": "distribution", "url": "$(pool ca-certificates "$CERTDATA_TAR")",
+        "hashes": [{"alg": "SHA-256", "content": "$CERTDATA_SHA"}]}],
+      "properties": [
+        {"name": "debian:source", "value": "ca-certificates"},
+        {"name": "debian:revision", "value": "$ca_rev"}
+      ]
+    }
+EOF
+}
 when=$(date -u -d "@${SOURCE_DATE_EPOCH:-0}" +%Y-%m-%dT%H:%M:%SZ)
 
 cat <<EOF
@@ -87,14 +121,7 @@ cat <<EOF
         {"name": "debian:revision", "value": "$cjson_rev"}
       ]
     },
-    {
-      "type": "data",
-      "bom-ref": "ca-bundle",
-      "name": "ca-certificates",
-      "version": "$ca_rev",
-      "description": "the CA bundle compiled in as last-resort trust anchors ($CA_BUNDLE)",
-      "hashes": [{"alg": "SHA-256", "content": "$(sha "$CA_BUNDLE")"}]
-    }
+$(roots)
   ],
   "dependencies": [
     {"ref": "alter", "dependsOn": ["musl", "bearssl", "cjson", "ca-bundle"]}
