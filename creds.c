@@ -22,14 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alter.h"
 #include "creds.h"
+#include "util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* How much of a path a message shows before it cuts with "...". */
-#define QUOTE_MAX	160
-#define QUOTE_SIZE	(QUOTE_MAX * 4 + 8)
 
 /* "alter_pat_..." in a mask. */
 #define MASK_HEAD	"alter_pat_..."
@@ -54,43 +50,6 @@ static const int tty_signals[] = {
 	SIGALRM, SIGHUP, SIGINT, SIGPIPE, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN,
 	SIGTTOU
 };
-
-/*
- * Render a path (or other user text) for a message: in single quotes, a
- * quote as '\'', a byte that is not printable ASCII as \xNN, cut with
- * "..." after QUOTE_MAX bytes.  Returns out.
- */
-static const char *
-quote(char *out, size_t outlen, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o;
-	unsigned char c;
-
-	o = 0;
-	out[o++] = '\'';
-	for (i = 0; i < QUOTE_MAX && s[i] != '\0' && o + 8 < outlen; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\'') {
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
-		} else if (c >= 0x20 && c < 0x7f)
-			out[o++] = (char)c;
-		else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0xf];
-		}
-	}
-	if (s[i] != '\0') {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o++] = '\'';
-	out[o] = '\0';
-	return out;
-}
 
 static int
 is_space(unsigned char c)
@@ -276,7 +235,7 @@ creds_read_file(const char *path, struct creds_token *out, int *loose_mode,
     struct alter_err *err)
 {
 	unsigned char buf[CREDS_INPUT_MAX + 1];
-	char q[QUOTE_SIZE], what[QUOTE_SIZE + 16];
+	char q[UTIL_PATH_QSIZE], what[UTIL_PATH_QSIZE + 16];
 	struct stat sb;
 	size_t n;
 	int fd, e;
@@ -285,7 +244,7 @@ creds_read_file(const char *path, struct creds_token *out, int *loose_mode,
 	creds_wipe(out);
 	*loose_mode = 0;
 	snprintf(what, sizeof(what), "--token-file %s",
-	    quote(q, sizeof(q), path));
+	    util_quote_path(q, sizeof(q), path));
 	/* Symlinks are followed on purpose: Kubernetes secrets are symlinks. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
@@ -479,27 +438,19 @@ join_dir(char *out, size_t outlen, const char *base, const char *suffix,
 	return AX_OK;
 }
 
-static const char *
-nonempty_env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return (v != NULL && v[0] != '\0') ? v : NULL;
-}
-
 enum alter_exit
 creds_config_dir(char *out, size_t outlen, struct alter_err *err)
 {
 	const struct passwd *pw;
 	const char *v;
 
-	if ((v = nonempty_env("ALTER_CONFIG_DIR")) != NULL)
+	if ((v = util_env("ALTER_CONFIG_DIR")) != NULL)
 		return join_dir(out, outlen, v, "", "ALTER_CONFIG_DIR", err);
 	/* The XDG base directory spec: a relative path is to be ignored. */
-	if ((v = nonempty_env("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
+	if ((v = util_env("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
 		return join_dir(out, outlen, v, "/alter", "XDG_CONFIG_HOME",
 		    err);
-	if ((v = nonempty_env("HOME")) != NULL)
+	if ((v = util_env("HOME")) != NULL)
 		return join_dir(out, outlen, v, "/.config/alter", "HOME", err);
 	pw = getpwuid(geteuid());
 	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] != '\0')
@@ -517,7 +468,7 @@ enum alter_exit
 creds_store_path(const char *dir, char *out, size_t outlen,
     struct alter_err *err)
 {
-	char q[QUOTE_SIZE];
+	char q[UTIL_PATH_QSIZE];
 	size_t len;
 	int r;
 
@@ -536,7 +487,7 @@ creds_store_path(const char *dir, char *out, size_t outlen,
 			out[0] = '\0';
 		return alter_fail(err, AX_USAGE, "the config directory %s is "
 		    "too long: %s must fit in %zu bytes",
-		    quote(q, sizeof(q), dir), CREDS_STORE_FILE,
+		    util_quote_path(q, sizeof(q), dir), CREDS_STORE_FILE,
 		    outlen > 0 ? outlen - 1 : 0);
 	}
 	return AX_OK;
@@ -597,7 +548,7 @@ parse_store_line(const unsigned char *p, size_t len,
     struct alter_err *err)
 {
 	unsigned char tok[CREDS_INPUT_MAX + 1];
-	char what[QUOTE_SIZE + 64];
+	char what[UTIL_PATH_QSIZE + 64];
 	const unsigned char *key;
 	unsigned char *dst;
 	size_t i, keylen, used, dlen, cap;
@@ -729,7 +680,7 @@ creds_store_load(const char *dir, struct creds_store *st, int *present,
     struct alter_err *err)
 {
 	unsigned char content[CREDS_STORE_MAX + 1];
-	char q[QUOTE_SIZE];
+	char q[UTIL_PATH_QSIZE];
 	struct stat sb;
 	size_t n;
 	int fd, e;
@@ -740,7 +691,7 @@ creds_store_load(const char *dir, struct creds_store *st, int *present,
 	rc = creds_store_path(dir, st->path, sizeof(st->path), err);
 	if (rc != AX_OK)
 		return rc;
-	quote(q, sizeof(q), st->path);
+	util_quote_path(q, sizeof(q), st->path);
 	/* O_NONBLOCK: a FIFO planted as auth.toml must not hang us. */
 	fd = open(st->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
 	    O_NOCTTY);
@@ -845,7 +796,7 @@ put_line(char *out, size_t outlen, size_t *used, const char *key,
 static enum alter_exit
 make_dirs(const char *dir, struct alter_err *err)
 {
-	char path[4096], q[QUOTE_SIZE];
+	char path[4096], q[UTIL_PATH_QSIZE];
 	struct stat sb;
 	size_t len, i;
 	int e;
@@ -853,7 +804,7 @@ make_dirs(const char *dir, struct alter_err *err)
 	len = strlen(dir);
 	if (len >= sizeof(path))
 		return alter_fail(err, AX_USAGE, "the config directory %s is "
-		    "too long", quote(q, sizeof(q), dir));
+		    "too long", util_quote_path(q, sizeof(q), dir));
 	memcpy(path, dir, len + 1);
 	for (i = 1; i <= len; i++) {
 		if (path[i] != '/' && path[i] != '\0')
@@ -867,7 +818,7 @@ make_dirs(const char *dir, struct alter_err *err)
 			    !(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)))
 				return alter_fail(err, AX_ERROR, "cannot create "
 				    "the directory %s: %s",
-				    quote(q, sizeof(q), path), strerror(e));
+				    util_quote_path(q, sizeof(q), path), strerror(e));
 		}
 		path[i] = dir[i];
 	}
@@ -879,7 +830,7 @@ creds_store_save(const char *dir, const struct creds_token *t,
     const char *base_url, const char *saved_at, struct alter_err *err)
 {
 	char content[STORE_CONTENT_MAX], path[4096], tmp[64];
-	char q[QUOTE_SIZE];
+	char q[UTIL_PATH_QSIZE];
 	struct timespec ts;
 	struct stat sb;
 	unsigned long seed;
@@ -931,7 +882,7 @@ creds_store_save(const char *dir, const struct creds_token *t,
 
 	if ((rc = make_dirs(dir, err)) != AX_OK)
 		goto out;
-	quote(q, sizeof(q), dir);
+	util_quote_path(q, sizeof(q), dir);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd == -1) {
 		rc = alter_fail(err, AX_ERROR, "cannot open the directory %s: "
@@ -966,7 +917,7 @@ creds_store_save(const char *dir, const struct creds_token *t,
 		rc = alter_fail(err, AX_AUTH, "%s is a symbolic link; alter "
 		    "stores its token only in a regular file: remove the link "
 		    "and run alter auth login again",
-		    quote(q, sizeof(q), path));
+		    util_quote_path(q, sizeof(q), path));
 		goto out;
 	}
 
@@ -988,7 +939,7 @@ creds_store_save(const char *dir, const struct creds_token *t,
 		goto out;
 	}
 	tmp_made = 1;
-	quote(q, sizeof(q), path);
+	util_quote_path(q, sizeof(q), path);
 	/* 0600 even where a default ACL would widen the mode. */
 	if (fchmod(fd, 0600) == -1 || write_all(fd, content, used) == -1 ||
 	    fsync(fd) == -1) {
@@ -1031,7 +982,7 @@ out:
 enum alter_exit
 creds_store_remove(const char *dir, int *removed, struct alter_err *err)
 {
-	char path[4096], q[QUOTE_SIZE];
+	char path[4096], q[UTIL_PATH_QSIZE];
 	enum alter_exit rc;
 
 	*removed = 0;
@@ -1041,7 +992,7 @@ creds_store_remove(const char *dir, int *removed, struct alter_err *err)
 		if (errno == ENOENT)
 			return AX_OK;
 		return alter_fail(err, AX_ERROR, "cannot remove %s: %s",
-		    quote(q, sizeof(q), path), strerror(errno));
+		    util_quote_path(q, sizeof(q), path), strerror(errno));
 	}
 	*removed = 1;
 	return AX_OK;

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "alter.h"
+#include "util.h"
 
 #define CREDS_PREFIX		"alter_pat_"
 #define CREDS_PREFIX_LEN	10

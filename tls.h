@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "alter.h"
+#include "util.h"
 
 /* Where anchors come from, as gathered by alter.c (cli.md section 6). */
 struct tls_trust_cfg {

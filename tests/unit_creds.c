@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alter.h"
+#include "util.h"
 #include "creds.h"
 #include "tests/unit.h"
 
