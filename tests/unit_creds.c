@@ -24,8 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
 #include "creds.h"
+#include "store.h"
+#include "util.h"
 #include "tests/unit.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
