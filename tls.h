@@ -1,7 +1,7 @@
 /*
- * tls.h: TLS 1.2 over a connected socket with BearSSL, and the trust
- * anchors it checks against (cli.md section 6).  The only module that sees
- * BearSSL; never prints.
+ * tls.h: TLS 1.2 over a connected socket with BearSSL (tls.c), and the
+ * trust anchors it checks against (cli.md section 6; trust.c).  tls.c and
+ * trust.c are the only modules that see BearSSL; they never print.
  */
 #ifndef ALTER_TLS_H
 #define ALTER_TLS_H
