@@ -77,46 +77,38 @@ valid_pat(const unsigned char *p, size_t len)
 	return 1;
 }
 
-enum alter_exit
-creds_parse(const unsigned char *buf, size_t len, const char *what,
-    struct creds_token *out, struct alter_err *err)
+/* The input without a UTF-8 byte-order mark and surrounding whitespace:
+ * returns its start, *n its length. */
+static const unsigned char *
+trim(const unsigned char *buf, size_t len, size_t *n)
 {
-	static const char *const api_keys[] = {
-		"alter_rk_", "alter_ak_", "alter_dk_", "alter_pk_", "alter_key_"
-	};
-	const unsigned char *p, *end, *q;
-	size_t i, n;
+	const unsigned char *p = buf, *end = buf + len;
 
-	creds_wipe(out);
-	if (what == NULL)
-		what = "the input";
-	if (len > CREDS_INPUT_MAX)
-		return alter_fail(err, AX_USAGE, "%s is larger than %d bytes; "
-		    "it must hold one PAT and nothing else", what,
-		    CREDS_INPUT_MAX);
-	/* cli.md 2.2: a UTF-16 byte-order mark or a NUL byte is refused. */
-	if ((len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
-	    (buf[0] == 0xfe && buf[1] == 0xff))) || memchr(buf, '\0', len))
-		return alter_fail(err, AX_USAGE, "%s looks like UTF-16 (it has "
-		    "a UTF-16 byte-order mark or a NUL byte); save it as "
-		    "UTF-8 or ASCII", what);
-	p = buf;
-	end = buf + len;
 	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		p += 3;
 	while (p < end && is_space(*p))
 		p++;
 	while (end > p && is_space(end[-1]))
 		end--;
-	if (p == end)
-		return alter_fail(err, AX_USAGE, "%s is empty; it must hold a "
-		    "PAT (alter_pat_...)", what);
-	for (q = p; q < end; q++)
-		if (is_space(*q))
+	*n = (size_t)(end - p);
+	return p;
+}
+
+/* AX_OK if p[0..n) (trimmed, not empty) is one PAT, else why it is not. */
+static enum alter_exit
+check_pat(const unsigned char *p, size_t n, const char *what,
+    struct alter_err *err)
+{
+	static const char *const api_keys[] = {
+		"alter_rk_", "alter_ak_", "alter_dk_", "alter_pk_", "alter_key_"
+	};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (is_space(p[i]))
 			return alter_fail(err, AX_USAGE, "%s holds more than "
 			    "one token (whitespace inside); give exactly one "
 			    "PAT", what);
-	n = (size_t)(end - p);
 	for (i = 0; i < NELEM(api_keys); i++)
 		if (starts_with(p, n, api_keys[i]))
 			return alter_fail(err, AX_USAGE, "%s holds an API key, "
@@ -136,6 +128,36 @@ creds_parse(const unsigned char *buf, size_t len, const char *what,
 	if (!valid_pat(p, n))
 		return alter_fail(err, AX_USAGE, "%s is not a valid PAT: only "
 		    "letters, digits, '_' and '-' may follow alter_pat_", what);
+	return AX_OK;
+}
+
+enum alter_exit
+creds_parse(const unsigned char *buf, size_t len, const char *what,
+    struct creds_token *out, struct alter_err *err)
+{
+	const unsigned char *p;
+	size_t n;
+	enum alter_exit rc;
+
+	creds_wipe(out);
+	if (what == NULL)
+		what = "the input";
+	if (len > CREDS_INPUT_MAX)
+		return alter_fail(err, AX_USAGE, "%s is larger than %d bytes; "
+		    "it must hold one PAT and nothing else", what,
+		    CREDS_INPUT_MAX);
+	/* cli.md 2.2: a UTF-16 byte-order mark or a NUL byte is refused. */
+	if ((len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+	    (buf[0] == 0xfe && buf[1] == 0xff))) || memchr(buf, '\0', len))
+		return alter_fail(err, AX_USAGE, "%s looks like UTF-16 (it has "
+		    "a UTF-16 byte-order mark or a NUL byte); save it as "
+		    "UTF-8 or ASCII", what);
+	p = trim(buf, len, &n);
+	if (n == 0)
+		return alter_fail(err, AX_USAGE, "%s is empty; it must hold a "
+		    "PAT (alter_pat_...)", what);
+	if ((rc = check_pat(p, n, what, err)) != AX_OK)
+		return rc;
 	memcpy(out->value, p, n);
 	out->value[n] = '\0';
 	out->len = n;
@@ -253,6 +275,57 @@ on_tty_signal(int sig)
 	tty_signal = sig;
 }
 
+/* Catch tty_signals with on_tty_signal; saved and installed for restore. */
+static void
+catch_tty_signals(struct sigaction *saved, int *installed)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_tty_signal;
+	/* No SA_RESTART: a signal must end the read() of read_line(). */
+	sa.sa_flags = 0;
+	for (i = 0; i < NELEM(tty_signals); i++)
+		installed[i] = sigaction(tty_signals[i], &sa, &saved[i]) == 0;
+}
+
+static void
+restore_tty_signals(const struct sigaction *saved, const int *installed)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(tty_signals); i++)
+		if (installed[i])
+			(void)sigaction(tty_signals[i], &saved[i], NULL);
+}
+
+/*
+ * Read fd into buf (at most cap bytes, *n so far) until a newline, end of
+ * file or a caught signal.  Returns 0, or the errno of a failed read.
+ */
+static int
+read_line(int fd, unsigned char *buf, size_t cap, size_t *n)
+{
+	ssize_t r;
+
+	while (*n < cap && tty_signal == 0) {
+		r = read(fd, buf + *n, cap - *n);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (r == 0)
+			break;
+		*n += (size_t)r;
+		if (memchr(buf + *n - (size_t)r, '\n', (size_t)r) != NULL)
+			break;
+	}
+	return 0;
+}
+
 /*
  * Read one line from the terminal fd with echo off into buf (at most cap
  * bytes).  Echo and the signal dispositions are restored before it
@@ -263,25 +336,16 @@ on_tty_signal(int sig)
 static int
 read_tty_line(int fd, unsigned char *buf, size_t cap, size_t *n)
 {
-	struct sigaction sa, saved[NELEM(tty_signals)];
+	struct sigaction saved[NELEM(tty_signals)];
 	struct termios old, noecho;
-	size_t i;
-	ssize_t r;
 	int sig, e, installed[NELEM(tty_signals)];
 
 restart:
 	*n = 0;
-	e = 0;
 	tty_signal = 0;
 	if (tcgetattr(fd, &old) == -1)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_tty_signal;
-	/* No SA_RESTART: a signal must end the read() below. */
-	sa.sa_flags = 0;
-	for (i = 0; i < NELEM(tty_signals); i++)
-		installed[i] = sigaction(tty_signals[i], &sa, &saved[i]) == 0;
+	catch_tty_signals(saved, installed);
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	noecho.c_lflag |= ECHONL;
@@ -289,34 +353,18 @@ restart:
 	 * TCSANOW rather than TCSAFLUSH: a line typed (or pasted by a
 	 * script) right after the prompt must not be thrown away.
 	 */
-	if (tcsetattr(fd, TCSANOW, &noecho) == -1) {
+	if (tcsetattr(fd, TCSANOW, &noecho) == -1)
 		e = errno;
-		goto restore;
+	else {
+		e = read_line(fd, buf, cap, n);
+		while (tcsetattr(fd, TCSANOW, &old) == -1)
+			if (errno != EINTR) {
+				if (e == 0)
+					e = errno;
+				break;
+			}
 	}
-	while (*n < cap && tty_signal == 0) {
-		r = read(fd, buf + *n, cap - *n);
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			break;
-		}
-		if (r == 0)
-			break;
-		*n += (size_t)r;
-		if (memchr(buf + *n - (size_t)r, '\n', (size_t)r) != NULL)
-			break;
-	}
-	while (tcsetattr(fd, TCSANOW, &old) == -1)
-		if (errno != EINTR) {
-			if (e == 0)
-				e = errno;
-			break;
-		}
-restore:
-	for (i = 0; i < NELEM(tty_signals); i++)
-		if (installed[i])
-			(void)sigaction(tty_signals[i], &saved[i], NULL);
+	restore_tty_signals(saved, installed);
 	sig = tty_signal;
 	if (sig != 0) {
 		explicit_bzero(buf, cap);
