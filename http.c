@@ -1,7 +1,7 @@
 /*
- * http.c: HTTP/1.1 requests over tls.c; see http.h.  Covers api.md
- * section 1 (base URL, headers, keep-alive) and section 2 (status table,
- * retries, redirects left to the caller, the one re-send on a stale
+ * http.c: HTTP/1.1 requests over tls.c; see http.h.  Covers
+ * api.md section 1 (base URL, headers, keep-alive) and section 2 (status
+ * table, retries, redirects left to the caller, the one re-send on a stale
  * kept-alive connection).  Responses are parsed by http_parse.c (framing,
  * Retry-After).  Never prints, never inspects the Authorization value it
  * is given.

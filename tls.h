@@ -12,7 +12,7 @@
 
 #include "util.h"
 
-/* Where anchors come from, as gathered by alter.c (cli.md section 6). */
+/* Where anchors come from, as gathered by the caller (cli.md section 6). */
 struct tls_trust_cfg {
 	const char	*ca_file;	/* --ca-file or ALTER_CA_FILE, or NULL */
 	const char	*ca_file_from;	/* "--ca-file" or "ALTER_CA_FILE" */

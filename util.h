@@ -23,9 +23,10 @@ enum alter_exit {
 #define ALTER_ERR_MAX 512
 
 /*
- * Library modules never print: a failing function returns its exit code
- * and writes one human sentence (no "alter: error:" prefix, no newline)
- * into the caller's record.  The command layer prints it once.
+ * Library modules never print (json.h's output calls write only to the
+ * stream their caller hands them): a failing function returns its exit
+ * code and writes one human sentence (no "alter: error:" prefix, no
+ * newline) into the caller's record.  The command layer prints it once.
  */
 struct alter_err {
 	enum alter_exit	 code;

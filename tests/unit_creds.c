@@ -1,6 +1,7 @@
 /*
- * tests/unit_creds.c: the token reading rule, the mask, the channels, the
- * config directory and the auth.toml store of creds.c (cli.md 2.1 to 2.3).
+ * tests/unit_creds.c: the token reading rule, the mask and the channels of
+ * creds.c, the config directory and the auth.toml store of store.c
+ * (cli.md 2.1 to 2.3).
  * Files live in a mkdtemp() directory that is removed at the end.  The
  * tests run as root, which bypasses permission checks, so the mode checks
  * are tested through the mode bits, never through access failures.
