@@ -1,14 +1,14 @@
 /*
- * trust.h: between tls.c and trust.c only (both see BearSSL): the anchors
- * of a struct tls_trust that one server chain may use.  Loading and
- * describing the trust (tls_trust_load and the rest) is public in tls.h.
+ * trust.h: between tls.c and trust.c only: the anchors of a struct
+ * tls_trust that one server chain may use.  Loading and describing the
+ * trust (tls_trust_load and the rest) is public in tls.h.  It names
+ * BearSSL's types but leaves including bearssl.h to those two files, the
+ * only ones that may.
  */
 #ifndef ALTER_TRUST_H
 #define ALTER_TRUST_H
 
 #include <stddef.h>
-
-#include "bearssl.h"
 
 #include "tls.h"
 #include "x509.h"
