@@ -81,7 +81,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c endpoints.c
+LIBSRC = util.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/portal.o
 UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))

@@ -1,64 +1,6 @@
 /*
- * alter.h: what every module of alter shares: the exit-code contract of
- * cli.md section 1, the error record that modules fill instead of printing,
- * and the version. It holds no code.
+ * alter.h: transitional, for the command files until they include util.h
+ * and store.h themselves.  Delete at merge.
  */
-#ifndef ALTER_ALTER_H
-#define ALTER_ALTER_H
-
-#include <stddef.h>
-
-#define ALTER_VERSION_STR "0.1.0"
-
-/* cli.md section 1: the exit codes are a stable contract. */
-enum alter_exit {
-	AX_OK = 0,
-	AX_ERROR = 1,
-	AX_USAGE = 2,
-	AX_AUTH = 3,
-	AX_NOT_FOUND = 4,
-	AX_CONFLICT = 5,
-	AX_RATE_LIMIT = 6,
-	AX_FORBIDDEN = 7
-};
-
-#define ALTER_ERR_MAX 512
-
-/*
- * Modules other than alter.c never print: a failing function returns its
- * exit code and writes one human sentence (no "alter: error:" prefix, no
- * newline) into the caller's record.  alter.c prints it once.
- */
-struct alter_err {
-	enum alter_exit	 code;
-	char		 msg[ALTER_ERR_MAX];
-};
-
-/*
- * Fill err with a printf-style message and return code, so that a failing
- * function can end with "return alter_fail(err, AX_USAGE, ...)".
- * Defined in util.c.
- */
-enum alter_exit	alter_fail(struct alter_err *, enum alter_exit, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/*
- * Parse a duration such as "30d", "12h", "5m" or "45s" (a positive whole
- * number and one unit) into seconds.  Returns 0, or -1 if malformed.
- */
-int		alter_parse_duration(const char *s, long *seconds);
-
-/*
- * Parse an RFC 3339 date-time ("2026-11-28T00:00:00Z", fractional seconds
- * and a numeric offset allowed) into seconds since the epoch.  Returns 0,
- * or -1 if malformed.
- */
-int		alter_parse_time(const char *s, long long *epoch);
-
-/* Seconds since the epoch of a UTC date and time (no range checks). */
-long long	alter_timegm(int y, int mo, int d, int h, int mi, int s);
-
-/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
-void		alter_format_time(long long t, char *out, size_t outlen);
-
-#endif
+#include "util.h"
+#include "store.h"

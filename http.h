@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alter.h"
+#include "util.h"
 #include "net.h"
 #include "tls.h"
 

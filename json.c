@@ -11,48 +11,9 @@
 #include "cJSON.h"
 
 #include "json.h"
+#include "text.h"
 
 #define NOT_JSON "the answer is not valid JSON (malformed, nested too deeply or not UTF-8)"
-
-/*
- * RFC 8259 section 8.1: JSON text is UTF-8, which cJSON does not check.
- * The offset of the first byte that does not start a well-formed sequence
- * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF), or
- * len when there is none.
- */
-static size_t
-utf8_bad(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	unsigned long c, min;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, c &= 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, c &= 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, c &= 0x07, min = 0x10000;
-		else
-			return i;
-		if (n >= len - i)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 static cJSON *
 parse(const void *body, size_t len, const char **end)
@@ -66,7 +27,7 @@ parse(const void *body, size_t len, const char **end)
 			*end = memchr(body, '\0', len);
 		return NULL;
 	}
-	if ((bad = utf8_bad(body, len)) < len) {
+	if ((bad = text_utf8_bad(body, len)) < len) {
 		if (end != NULL)
 			*end = (const char *)body + bad;
 		return NULL;
@@ -392,39 +353,6 @@ json_body_text(const struct json_body *b)
 
 #define CELL_MAX	40	/* cli.md 4: long values are cut with "..." */
 
-/* Split a comma-separated list into trimmed names in buf; -1 on a bad name. */
-static int
-split_names(const char *list, char *buf, size_t cap, const char **names, size_t max,
-    size_t *n, const char **bad)
-{
-	size_t len = strlen(list), i;
-	char *s, *e, *t;
-
-	*n = 0;
-	if (len >= cap)
-		return -1;
-	memcpy(buf, list, len + 1);
-	for (s = buf;; s = e + 1) {
-		e = strchr(s, ',');
-		if (e != NULL)
-			*e = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		t = s + strlen(s);
-		while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
-			*--t = '\0';
-		*bad = s;
-		if (*s == '\0' || *n == max)
-			return -1;
-		for (i = 0; s[i]; i++)
-			if (isspace((unsigned char)s[i]) || !isprint((unsigned char)s[i]))
-				return -1;
-		names[(*n)++] = s;
-		if (e == NULL)
-			return 0;
-	}
-}
-
 enum alter_exit
 json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const char *columns,
     struct alter_err *err)
@@ -434,10 +362,10 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	memset(o, 0, sizeof(*o));
 	o->f = f;
 	o->format = format;
-	if (fields != NULL && split_names(fields, o->fieldbuf, sizeof(o->fieldbuf), o->fields,
+	if (fields != NULL && text_split_names(fields, o->fieldbuf, sizeof(o->fieldbuf), o->fields,
 	    JSON_FIELDS_MAX, &o->nfields, &bad) != 0)
 		return alter_fail(err, AX_USAGE, "--fields: bad field name '%s'", bad);
-	if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
+	if (columns != NULL && text_split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
 	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
 		return alter_fail(err, AX_ERROR, "bad column list");
 	return AX_OK;
@@ -488,32 +416,6 @@ cell(const cJSON *v, char *out, size_t cap)
 	cJSON_free(s);
 }
 
-/* Display width of UTF-8 text (code points, a fair guess for a table). */
-static int
-width(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-static void
-cut(char *s, int max)
-{
-	int n = 0;
-	char *p;
-
-	if (width(s) <= max)
-		return;
-	for (p = s; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max - 3)
-			break;
-	memcpy(p, "...", 4);
-}
-
 static void
 table_row(struct json_out *o, const cJSON *item)
 {
@@ -522,9 +424,9 @@ table_row(struct json_out *o, const cJSON *item)
 
 	for (k = 0; k < o->ncols; k++) {
 		cell(cJSON_GetObjectItemCaseSensitive(item, o->cols[k]), buf, sizeof(buf));
-		cut(buf, CELL_MAX);
+		text_cut(buf, CELL_MAX);
 		if (k + 1 < o->ncols)
-			fprintf(o->f, "%s%*s  ", buf, o->widths[k] - width(buf), "");
+			fprintf(o->f, "%s%*s  ", buf, o->widths[k] - text_width(buf), "");
 		else
 			fprintf(o->f, "%s\n", buf);
 	}
@@ -541,9 +443,9 @@ table_header(struct json_out *o, const cJSON *items)
 		o->widths[k] = (int)strlen(o->cols[k]);
 		cJSON_ArrayForEach(it, items) {
 			cell(cJSON_GetObjectItemCaseSensitive(it, o->cols[k]), buf, sizeof(buf));
-			cut(buf, CELL_MAX);
-			if (width(buf) > o->widths[k])
-				o->widths[k] = width(buf);
+			text_cut(buf, CELL_MAX);
+			if (text_width(buf) > o->widths[k])
+				o->widths[k] = text_width(buf);
 		}
 	}
 	for (k = 0; k < o->ncols; k++) {

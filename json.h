@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "alter.h"
+#include "util.h"
 
 /*
  * Print body (len bytes, NUL-terminated at len) to f as formatted JSON.

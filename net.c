@@ -274,15 +274,14 @@ send_all(int fd, const char *p, size_t len, int64_t deadline_ms)
 	return 0;
 }
 
+/* Send the CONNECT request for host:port to the proxy px on fd. */
 static int
-tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
-    int64_t deadline_ms, int *refused, struct alter_err *err)
+send_connect(int fd, const char *host, unsigned port, const struct net_proxy *px,
+    int64_t deadline_ms, struct alter_err *err)
 {
-	char req[2048], cred[700], reply[CONNECT_REPLY_MAX + 1];
+	char req[2048], cred[700];
 	const char *lb = strchr(host, ':') ? "[" : "", *rb = strchr(host, ':') ? "]" : "";
-	size_t got = 0;
-	long hdr = 0;
-	int n, status = 0;
+	int n;
 	ssize_t r;
 
 	if (px->auth[0] != '\0')
@@ -304,27 +303,58 @@ tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
 		alter_fail(err, AX_ERROR, "proxy %s:%u: %s", px->host, px->port, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Read the proxy's answer to CONNECT into reply (CONNECT_REPLY_MAX bytes),
+ * *got bytes.  Returns the length of its header block with *status set, or
+ * -1 when malformed or too long; -2 with err filled when it did not come.
+ */
+static long
+read_connect_reply(int fd, const struct net_proxy *px, int64_t deadline_ms, char *reply,
+    size_t *got, int *status, struct alter_err *err)
+{
+	long hdr = 0;
+	ssize_t r;
+
+	*got = 0;
 	while (hdr == 0) {
-		if (got >= CONNECT_REPLY_MAX) {
-			hdr = -1;
-			break;
-		}
+		if (*got >= CONNECT_REPLY_MAX)
+			return -1;
 		if (net_wait(fd, POLLIN, deadline_ms) != 1) {
 			alter_fail(err, AX_ERROR, "proxy %s:%u did not answer CONNECT in time",
 			    px->host, px->port);
-			return -1;
+			return -2;
 		}
-		r = recv(fd, reply + got, CONNECT_REPLY_MAX - got, 0);
+		r = recv(fd, reply + *got, CONNECT_REPLY_MAX - *got, 0);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r <= 0) {
 			alter_fail(err, AX_ERROR, "proxy %s:%u closed the connection during CONNECT",
 			    px->host, px->port);
-			return -1;
+			return -2;
 		}
-		got += (size_t)r;
-		hdr = net_parse_connect_reply(reply, got, &status);
+		*got += (size_t)r;
+		hdr = net_parse_connect_reply(reply, *got, status);
 	}
+	return hdr;
+}
+
+static int
+tunnel(int fd, const char *host, unsigned port, const struct net_proxy *px,
+    int64_t deadline_ms, int *refused, struct alter_err *err)
+{
+	char reply[CONNECT_REPLY_MAX + 1];
+	size_t got;
+	long hdr;
+	int status = 0;
+
+	if (send_connect(fd, host, port, px, deadline_ms, err) != 0)
+		return -1;
+	hdr = read_connect_reply(fd, px, deadline_ms, reply, &got, &status, err);
+	if (hdr == -2)
+		return -1;
 	if (hdr < 0)
 		return alter_fail(err, AX_ERROR, "proxy %s:%u sent a malformed answer to CONNECT",
 		    px->host, px->port), -1;
@@ -468,14 +498,48 @@ no_proxy_match(const char *host, const char *list)
 	return 0;
 }
 
+/* host[:port] of a proxy URL, s[0..end), into p; 0, or -1 if malformed. */
+static int
+proxy_hostport(const char *s, const char *end, struct net_proxy *p)
+{
+	const char *hs, *he, *ps;
+	char *e2;
+	unsigned long port = 1080;
+	size_t hl;
+
+	if (*s == '[') {
+		hs = s + 1;
+		if ((he = memchr(hs, ']', (size_t)(end - hs))) == NULL)
+			return -1;
+		ps = he + 1;
+	} else {
+		hs = s;
+		he = memchr(s, ':', (size_t)(end - s));
+		if (he == NULL)
+			he = end;
+		ps = he;
+	}
+	hl = (size_t)(he - hs);
+	if (hl == 0 || hl > NET_HOST_MAX)
+		return -1;
+	memcpy(p->host, hs, hl);
+	p->host[hl] = '\0';
+	if (ps < end) {
+		if (*ps != ':' || ps + 1 == end || ps[1] < '0' || ps[1] > '9')
+			return -1;
+		port = strtoul(ps + 1, &e2, 10);
+		if (e2 != end || port == 0 || port > 65535)
+			return -1;
+	}
+	p->port = (unsigned)port;
+	return 0;
+}
+
 enum alter_exit
 net_proxy_for(const char *host, const char *url, const char *var, const char *no_proxy,
     struct net_proxy *p, int *use, struct alter_err *err)
 {
-	const char *s, *at, *hs, *he, *ps, *end;
-	char *colon;
-	unsigned long port = 1080;
-	size_t hl;
+	const char *s, *at, *end;
 
 	*use = 0;
 	memset(p, 0, sizeof(*p));
@@ -493,43 +557,18 @@ net_proxy_for(const char *host, const char *url, const char *var, const char *no
 	at = at > s ? at - 1 : NULL;
 	if (at != NULL) {
 		if (pct_decode(s, (size_t)(at - s), p->auth, sizeof(p->auth)) != 0 ||
-		    (colon = strchr(p->auth, ':')) == NULL) {
+		    strchr(p->auth, ':') == NULL) {
 			explicit_bzero(p->auth, sizeof(p->auth));
 			return alter_fail(err, AX_USAGE, "%s: malformed credentials in the proxy URL",
 			    var);
 		}
 		s = at + 1;
 	}
-	if (*s == '[') {
-		hs = s + 1;
-		if ((he = memchr(hs, ']', (size_t)(end - hs))) == NULL)
-			goto bad;
-		ps = he + 1;
-	} else {
-		hs = s;
-		he = memchr(s, ':', (size_t)(end - s));
-		if (he == NULL)
-			he = end;
-		ps = he;
+	if (proxy_hostport(s, end, p) != 0) {
+		explicit_bzero(p->auth, sizeof(p->auth));
+		return alter_fail(err, AX_USAGE, "%s: expected http://[user:pass@]host[:port]",
+		    var);
 	}
-	hl = (size_t)(he - hs);
-	if (hl == 0 || hl > NET_HOST_MAX)
-		goto bad;
-	memcpy(p->host, hs, hl);
-	p->host[hl] = '\0';
-	if (ps < end) {
-		char *e2;
-
-		if (*ps != ':' || ps + 1 == end || ps[1] < '0' || ps[1] > '9')
-			goto bad;
-		port = strtoul(ps + 1, &e2, 10);
-		if (e2 != end || port == 0 || port > 65535)
-			goto bad;
-	}
-	p->port = (unsigned)port;
 	*use = 1;
 	return AX_OK;
-bad:
-	explicit_bzero(p->auth, sizeof(p->auth));
-	return alter_fail(err, AX_USAGE, "%s: expected http://[user:pass@]host[:port]", var);
 }

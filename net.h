@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alter.h"
+#include "util.h"
 
 #define NET_HOST_MAX 255	/* RFC 1035 name length; also BearSSL's SNI cap */
 

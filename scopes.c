@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "alter.h"
 #include "scopes.h"
+#include "util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -223,39 +223,6 @@ next_entry(const char **cur, const char **entry, size_t *len)
 	return 1;
 }
 
-/*
- * Render user text for a message: printable ASCII as is, other bytes as
- * \xNN, cut with "..." after QUOTE_MAX bytes.  Returns out.
- */
-static const char *
-quote(char *out, size_t outlen, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o;
-	unsigned char c;
-
-	o = 0;
-	for (i = 0; i < len && i < QUOTE_MAX; i++) {
-		c = (unsigned char)s[i];
-		if (o + 5 >= outlen)
-			break;
-		if (c >= 0x20 && c < 0x7f)
-			out[o++] = (char)c;
-		else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0xf];
-		}
-	}
-	if (i < len && o + 4 <= outlen) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* Append s to the NUL-terminated out, with sep first if out is not empty. */
 static int
 append(char *out, size_t outlen, const char *sep, const char *s, size_t len)
@@ -302,7 +269,7 @@ check_entry(const char *list, const char *e, size_t len, size_t n,
 {
 	const struct scopes_resource *res;
 	const char *v;
-	char q[QUOTE_MAX * 4 + 8], names[256];
+	char q[UTIL_QUOTE_SIZE(QUOTE_MAX)], names[256];
 	size_t vlen;
 
 	if (len == 0) {
@@ -312,9 +279,9 @@ check_entry(const char *list, const char *e, size_t len, size_t n,
 			    "dashboard_apps:read");
 		return alter_fail(err, AX_USAGE, "empty entry %zu in scope "
 		    "list '%s'; remove the extra comma", n,
-		    quote(q, sizeof(q), list, strlen(list)));
+		    util_quote(q, sizeof(q), list, strlen(list), QUOTE_MAX, 0));
 	}
-	quote(q, sizeof(q), e, len);
+	util_quote(q, sizeof(q), e, len, QUOTE_MAX, 0);
 	if (strcspn(e, " \t") < len)
 		return alter_fail(err, AX_USAGE, "scope '%s' contains "
 		    "whitespace; separate scopes with commas", q);

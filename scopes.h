@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "alter.h"
+#include "util.h"
 
 /* One row of the table of cli.md section 3, verbs in the table's order. */
 struct scopes_resource {

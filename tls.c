@@ -1,25 +1,20 @@
 /*
- * tls.c: the BearSSL engine over a connected socket, trust anchors and
- * entropy; see tls.h.  Covers cli.md section 6 and the TLS parts of api.md
- * section 1.  TLS 1.2 only, ECDHE with AEAD suites, no renegotiation, SNI
- * from the host name (none for IP literals), ALPN http/1.1.
+ * tls.c: the BearSSL engine over a connected socket and its entropy; see
+ * tls.h.  Covers cli.md section 6 and the TLS parts of api.md section 1.
+ * TLS 1.2 only, ECDHE with AEAD suites, no renegotiation, SNI from the
+ * host name (none for IP literals), ALPN http/1.1.
  *
- * Anchors from a bundle are not all decoded up front: an X.509 wrapper
- * collects the server's chain, and only the bundle certificates whose
- * subject is an issuer (or the subject) of a chain certificate are decoded
- * and handed to BearSSL's minimal engine.  The same wrapper checks the
+ * An X.509 wrapper collects the server's chain, asks trust.c for the
+ * anchors whose name is an issuer (or the subject) of a chain certificate,
+ * and hands them to BearSSL's minimal engine.  The same wrapper checks the
  * iPAddress SANs that BearSSL cannot.
  */
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,42 +25,12 @@
 
 #include "net.h"
 #include "tls.h"
+#include "trust.h"
 #include "x509.h"
 
-#define BUNDLE_MAX	(16u << 20)	/* cap on one CA file */
 #define CHAIN_MAX	65536		/* cap on the server's certificate chain */
 #define CHAIN_CERTS	10
 #define OUTBUF_SIZE	(4096 + 325)	/* output records may be small; input may not */
-
-/* The compiled-in roots (tools/mkanchors.c describes the blob). */
-extern const unsigned char alter_anchor_blob[];
-extern const size_t alter_anchor_blob_len;
-extern const size_t alter_anchors_n;
-extern const char alter_anchors_source[];
-
-/* cli.md section 6: the usual host bundle paths, in order. */
-static const char *const host_bundles[] = {
-	"/etc/ssl/certs/ca-certificates.crt",		/* Debian, Ubuntu, Alpine, Gentoo */
-	"/etc/pki/tls/certs/ca-bundle.crt",		/* RHEL, Fedora, CentOS */
-	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",	/* RHEL 7+ */
-	"/etc/ssl/ca-bundle.pem",			/* openSUSE */
-	"/etc/ssl/cert.pem",				/* Alpine, macOS, BSD */
-};
-
-struct bundle_cert {
-	const unsigned char	*der;
-	size_t			 len;
-	struct x509_span	 subject;
-};
-
-struct tls_trust {
-	int			 builtin;
-	char			 desc[1024];
-	unsigned char		**blocks;	/* decoded DER, one block per file */
-	size_t			 nblocks;
-	struct bundle_cert	*certs;
-	size_t			 ncerts, cap;
-};
 
 struct xwrap {
 	const br_x509_class		*vtable;
@@ -87,207 +52,9 @@ struct tls_conn {
 	unsigned char		 ip[16];
 	size_t			 iplen;
 	struct tls_trust	*trust;
-	br_x509_trust_anchor	*tas;
-	unsigned char		*ta_mem;
-	size_t			 ta_used, ta_cap;
+	struct trust_pick	 pick;		/* the anchors for this chain */
 	int			 timed_out, io_errno;
 };
-
-/* ---- trust anchors ---- */
-
-static void
-add_cert(void *arg, const unsigned char *der, size_t len)
-{
-	struct tls_trust *t = arg;
-	struct x509_span issuer, subject;
-	struct bundle_cert *nc;
-
-	if (x509_names(der, len, &issuer, &subject) != 0)
-		return;
-	if (t->ncerts == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		if ((nc = realloc(t->certs, t->cap * sizeof(*nc))) == NULL) {
-			t->cap = t->ncerts;
-			return;
-		}
-		t->certs = nc;
-	}
-	t->certs[t->ncerts].der = der;
-	t->certs[t->ncerts].len = len;
-	t->certs[t->ncerts].subject = subject;
-	t->ncerts++;
-}
-
-/*
- * Read path and keep the certificates it holds.  Returns the number of
- * certificates, -1 if missing (ENOENT), -2 unreadable, -3 malformed.
- */
-static long
-load_file(struct tls_trust *t, const char *path)
-{
-	struct stat st;
-	unsigned char **nb, *der;
-	char *pem;
-	long n;
-	int fd;
-	size_t got = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? -1 : -2;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > BUNDLE_MAX) {
-		close(fd);
-		return -2;
-	}
-	/* Map rather than read: the page cache serves it without a copy. */
-	got = (size_t)st.st_size;
-	pem = got > 0 ? mmap(NULL, got, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-	close(fd);
-	if (pem == MAP_FAILED)
-		return got > 0 ? -2 : 0;
-	der = malloc(got / 4 * 3 + 3);
-	nb = realloc(t->blocks, (t->nblocks + 1) * sizeof(*nb));
-	if (der == NULL || nb == NULL) {
-		munmap(pem, got);
-		free(der);
-		if (nb != NULL)
-			t->blocks = nb;
-		return -2;
-	}
-	t->blocks = nb;
-	t->blocks[t->nblocks++] = der;
-	n = x509_pem_certs(pem, got, der, got / 4 * 3 + 3, add_cert, t);
-	munmap(pem, got);
-	return n < 0 ? -3 : n;
-}
-
-static enum alter_exit
-load_named(struct tls_trust *t, const char *path, const char *from, struct alter_err *err)
-{
-	switch (load_file(t, path)) {
-	case -1:
-		return alter_fail(err, AX_NOT_FOUND, "%s '%s': no such file", from, path);
-	case -2:
-		return alter_fail(err, AX_USAGE, "%s '%s': not a readable regular file", from, path);
-	case -3:
-		return alter_fail(err, AX_USAGE, "%s '%s': malformed PEM certificate", from, path);
-	case 0:
-		return alter_fail(err, AX_USAGE, "%s '%s': no certificate in it", from, path);
-	}
-	return AX_OK;
-}
-
-static enum alter_exit
-load_dirs(struct tls_trust *t, const char *dirs, struct alter_err *err)
-{
-	char dir[4096], path[4096 + 256];
-	const char *s = dirs, *e;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	size_t n;
-
-	for (; s != NULL; s = e ? e + 1 : NULL) {
-		e = strchr(s, ':');
-		n = e ? (size_t)(e - s) : strlen(s);
-		if (n == 0)
-			continue;
-		if (n >= sizeof(dir))
-			return alter_fail(err, AX_USAGE, "SSL_CERT_DIR: a directory name is too long");
-		memcpy(dir, s, n);
-		dir[n] = '\0';
-		if ((d = opendir(dir)) == NULL)
-			return alter_fail(err, errno == ENOENT ? AX_NOT_FOUND : AX_USAGE,
-			    "SSL_CERT_DIR '%s': %s", dir, strerror(errno));
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-			    sizeof(path))
-				continue;
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-				(void)load_file(t, path);
-		}
-		closedir(d);
-	}
-	return AX_OK;
-}
-
-enum alter_exit
-tls_trust_load(const struct tls_trust_cfg *cfg, struct tls_trust **out, struct alter_err *err)
-{
-	struct tls_trust *t;
-	enum alter_exit rc = AX_OK;
-	size_t i, off = 0;
-
-	*out = NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return alter_fail(err, AX_ERROR, "out of memory");
-	if (cfg->ca_file != NULL) {
-		rc = load_named(t, cfg->ca_file, cfg->ca_file_from, err);
-		snprintf(t->desc, sizeof(t->desc), "%s %s", cfg->ca_file_from, cfg->ca_file);
-	} else if (cfg->cert_file != NULL || cfg->cert_dir != NULL) {
-		if (cfg->cert_file != NULL)
-			rc = load_named(t, cfg->cert_file, "SSL_CERT_FILE", err);
-		if (rc == AX_OK && cfg->cert_dir != NULL)
-			rc = load_dirs(t, cfg->cert_dir, err);
-		snprintf(t->desc, sizeof(t->desc), "%s%s%s%s%s",
-		    cfg->cert_file ? "SSL_CERT_FILE " : "", cfg->cert_file ? cfg->cert_file : "",
-		    cfg->cert_file && cfg->cert_dir ? " and " : "",
-		    cfg->cert_dir ? "SSL_CERT_DIR " : "", cfg->cert_dir ? cfg->cert_dir : "");
-		if (rc == AX_OK && t->ncerts == 0)
-			rc = alter_fail(err, AX_USAGE, "no certificate found in %s", t->desc);
-	} else {
-		for (i = 0; i < sizeof(host_bundles) / sizeof(host_bundles[0]); i++)
-			if (load_file(t, host_bundles[i]) > 0)
-				break;
-		if (i < sizeof(host_bundles) / sizeof(host_bundles[0])) {
-			snprintf(t->desc, sizeof(t->desc), "host bundle %s", host_bundles[i]);
-		} else {
-			t->builtin = 1;
-			off = (size_t)snprintf(t->desc, sizeof(t->desc),
-			    "compiled-in roots (no host bundle at");
-			for (i = 0; i < sizeof(host_bundles) / sizeof(host_bundles[0]) &&
-			    off < sizeof(t->desc); i++)
-				off += (size_t)snprintf(t->desc + off, sizeof(t->desc) - off, "%s %s",
-				    i ? "," : "", host_bundles[i]);
-			if (off < sizeof(t->desc))
-				snprintf(t->desc + off, sizeof(t->desc) - off, ")");
-		}
-	}
-	if (rc != AX_OK) {
-		tls_trust_free(t);
-		return rc;
-	}
-	*out = t;
-	return AX_OK;
-}
-
-void
-tls_trust_free(struct tls_trust *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->nblocks; i++)
-		free(t->blocks[i]);
-	free(t->blocks);
-	free(t->certs);
-	free(t);
-}
-
-const char *
-tls_trust_describe(const struct tls_trust *t)
-{
-	return t->desc;
-}
-
-void
-tls_builtin_describe(char *out, size_t outlen)
-{
-	snprintf(out, outlen, "compiled-in %s, %zu root%s", alter_anchors_source, alter_anchors_n,
-	    alter_anchors_n == 1 ? "" : "s");
-}
 
 /* ---- curves ---- */
 
@@ -347,150 +114,19 @@ static const br_ec_impl ec_impl = {
 
 /* ---- the X.509 wrapper ---- */
 
-static void
-ta_append(void *ctx, const void *buf, size_t len)
-{
-	struct tls_conn *c = ctx;
-
-	if (c->ta_used + len <= c->ta_cap) {
-		memcpy(c->ta_mem + c->ta_used, buf, len);
-		c->ta_used += len;
-	}
-}
-
-static unsigned char *
-ta_copy(struct tls_conn *c, const unsigned char *p, size_t len)
-{
-	unsigned char *d = c->ta_mem + c->ta_used;
-
-	if (c->ta_used + len > c->ta_cap)
-		return NULL;
-	memcpy(d, p, len);
-	c->ta_used += len;
-	return d;
-}
-
-/* Decode one bundle certificate into an anchor; 0 on success. */
-static int
-make_anchor(struct tls_conn *c, const struct bundle_cert *bc, br_x509_trust_anchor *ta)
-{
-	br_x509_decoder_context dc;
-	const br_x509_pkey *pk;
-	unsigned char *dn = c->ta_mem + c->ta_used;
-
-	br_x509_decoder_init(&dc, ta_append, c);
-	br_x509_decoder_push(&dc, bc->der, bc->len);
-	if ((pk = br_x509_decoder_get_pkey(&dc)) == NULL)
-		return -1;
-	ta->dn.data = dn;
-	ta->dn.len = (size_t)(c->ta_mem + c->ta_used - dn);
-	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = ta_copy(c, pk->key.rsa.n, pk->key.rsa.nlen);
-		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta->pkey.key.rsa.e = ta_copy(c, pk->key.rsa.e, pk->key.rsa.elen);
-		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-		return ta->pkey.key.rsa.n && ta->pkey.key.rsa.e ? 0 : -1;
-	}
-	ta->pkey.key.ec.curve = pk->key.ec.curve;
-	ta->pkey.key.ec.q = ta_copy(c, pk->key.ec.q, pk->key.ec.qlen);
-	ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-	return ta->pkey.key.ec.q ? 0 : -1;
-}
-
-/* One entry of the compiled-in blob; returns the next offset, or 0 at the end. */
-static size_t
-blob_entry(size_t off, br_x509_trust_anchor *ta)
-{
-	const unsigned char *b = alter_anchor_blob;
-	size_t len = alter_anchor_blob_len, n[3], k;
-
-	if (off + 3 > len)
-		return 0;
-	ta->flags = b[off] ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = b[off + 1];
-	ta->pkey.key.ec.curve = b[off + 2];
-	off += 3;
-	for (k = 0; k < 3; k++) {
-		if (off + 2 > len)
-			return 0;
-		n[k] = (size_t)b[off] << 8 | b[off + 1];
-		if (n[k] > len - off - 2)
-			return 0;
-		if (k == 0) {
-			ta->dn.data = (unsigned char *)b + off + 2;
-			ta->dn.len = n[0];
-		} else if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
-			*(k == 1 ? &ta->pkey.key.rsa.n : &ta->pkey.key.rsa.e) =
-			    (unsigned char *)b + off + 2;
-			*(k == 1 ? &ta->pkey.key.rsa.nlen : &ta->pkey.key.rsa.elen) = n[k];
-		} else if (k == 1) {
-			ta->pkey.key.ec.q = (unsigned char *)b + off + 2;
-			ta->pkey.key.ec.qlen = n[1];
-		}
-		off += 2 + n[k];
-	}
-	return off;
-}
-
-static int
-name_wanted(const struct x509_span *names, size_t nn, const unsigned char *dn, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < nn; i++)
-		if (names[i].len == len && memcmp(names[i].p, dn, len) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The anchors that may anchor the collected chain: those whose name is an
- * issuer (or a subject) of a chain certificate.  Compiled-in roots point
- * into the blob; bundle certificates are decoded only when they match.
- */
+/* The anchors that may anchor the collected chain (trust.c picks them). */
 static size_t
 select_anchors(struct tls_conn *c)
 {
-	struct tls_trust *t = c->trust;
 	struct x509_span names[2 * CHAIN_CERTS];
-	br_x509_trust_anchor ta;
-	size_t i, k, nn = 0, nta = 0, need = 0, off;
+	size_t i, nn = 0;
 
 	for (i = 0; i < c->xw.ncerts; i++) {
 		if (x509_names(c->xw.chain + c->xw.off[i], c->xw.clen[i], &names[nn],
 		    &names[nn + 1]) == 0)
 			nn += 2;
 	}
-	if (t->builtin) {
-		for (off = 0; (off = blob_entry(off, &ta)) != 0;)
-			nta += name_wanted(names, nn, ta.dn.data, ta.dn.len);
-	} else {
-		for (k = 0; k < t->ncerts; k++)
-			if (name_wanted(names, nn, t->certs[k].subject.p, t->certs[k].subject.len)) {
-				need += t->certs[k].len;
-				nta++;
-			}
-	}
-	if (nta == 0 || (c->tas = calloc(nta, sizeof(*c->tas))) == NULL)
-		return 0;
-	nta = 0;
-	if (t->builtin) {
-		for (off = 0; (off = blob_entry(off, &ta)) != 0;)
-			if (name_wanted(names, nn, ta.dn.data, ta.dn.len))
-				c->tas[nta++] = ta;
-		return nta;
-	}
-	if ((c->ta_mem = malloc(need)) == NULL)
-		return 0;
-	c->ta_cap = need;
-	c->ta_used = 0;
-	for (k = 0; k < t->ncerts; k++)
-		if (name_wanted(names, nn, t->certs[k].subject.p, t->certs[k].subject.len) &&
-		    make_anchor(c, &t->certs[k], &c->tas[nta]) == 0)
-			nta++;
-	return nta;
+	return trust_select(c->trust, names, nn, &c->pick);
 }
 
 static void
@@ -562,7 +198,7 @@ xw_end_chain(const br_x509_class **ctx)
 	if (xw->ncerts == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
 	nta = select_anchors(c);
-	mini_setup(&xw->mini, c->tas, nta);
+	mini_setup(&xw->mini, c->pick.tas, nta);
 	(*mv)->start_chain(mv, xw->server_name);
 	for (i = 0; i < xw->ncerts; i++) {
 		(*mv)->start_cert(mv, (uint32_t)xw->clen[i]);
@@ -756,29 +392,16 @@ pump(struct tls_conn *c, unsigned want, int64_t deadline_ms, struct alter_err *e
 	}
 }
 
-struct tls_conn *
-tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_ms,
-    struct alter_err *err)
+/*
+ * The engine's whole configuration: versions, suites, EC, RSA and ECDSA
+ * implementations, hashes, record ciphers, options, buffers, the X.509
+ * wrapper.
+ */
+static void
+configure_engine(struct tls_conn *c)
 {
-	struct tls_conn *c;
-	br_ssl_engine_context *eng;
-	unsigned char seed[32];
-	int r;
+	br_ssl_engine_context *eng = &c->cc.eng;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		close(fd);
-		alter_fail(err, AX_ERROR, "out of memory");
-		return NULL;
-	}
-	c->fd = fd;
-	c->trust = trust;
-	snprintf(c->host, sizeof(c->host), "%s", host);
-	if (inet_pton(AF_INET, host, c->ip) == 1)
-		c->iplen = 4;
-	else if (inet_pton(AF_INET6, host, c->ip) == 1)
-		c->iplen = 16;
-
-	eng = &c->cc.eng;
 	br_ssl_client_zero(&c->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
@@ -803,6 +426,30 @@ tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_
 	c->xw.vtable = &xwrap_vtable;
 	c->xw.conn = c;
 	br_ssl_engine_set_x509(eng, &c->xw.vtable);
+}
+
+struct tls_conn *
+tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_ms,
+    struct alter_err *err)
+{
+	struct tls_conn *c;
+	unsigned char seed[32];
+	int r;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		alter_fail(err, AX_ERROR, "out of memory");
+		return NULL;
+	}
+	c->fd = fd;
+	c->trust = trust;
+	snprintf(c->host, sizeof(c->host), "%s", host);
+	if (inet_pton(AF_INET, host, c->ip) == 1)
+		c->iplen = 4;
+	else if (inet_pton(AF_INET6, host, c->ip) == 1)
+		c->iplen = 16;
+
+	configure_engine(c);
 
 	/* notes: 0.6 seeds only from RDRAND or /dev/urandom; fail closed. */
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
@@ -811,7 +458,7 @@ tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_
 		tls_close(c);
 		return NULL;
 	}
-	br_ssl_engine_inject_entropy(eng, seed, sizeof(seed));
+	br_ssl_engine_inject_entropy(&c->cc.eng, seed, sizeof(seed));
 	explicit_bzero(seed, sizeof(seed));
 	if (!br_ssl_client_reset(&c->cc, c->iplen ? NULL : c->host, 0)) {
 		tls_fail(c, err);
@@ -884,8 +531,7 @@ tls_close(struct tls_conn *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	free(c->tas);
-	free(c->ta_mem);
+	trust_pick_free(&c->pick);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
 }

@@ -1,7 +1,7 @@
 /*
- * tls.h: TLS 1.2 over a connected socket with BearSSL, and the trust
- * anchors it checks against (cli.md section 6).  The only module that sees
- * BearSSL; never prints.
+ * tls.h: TLS 1.2 over a connected socket with BearSSL (tls.c), and the
+ * trust anchors it checks against (cli.md section 6; trust.c).  tls.c and
+ * trust.c are the only modules that see BearSSL; they never print.
  */
 #ifndef ALTER_TLS_H
 #define ALTER_TLS_H
@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "alter.h"
+#include "util.h"
 
-/* Where anchors come from, as gathered by alter.c (cli.md section 6). */
+/* Where anchors come from, as gathered by the caller (cli.md section 6). */
 struct tls_trust_cfg {
 	const char	*ca_file;	/* --ca-file or ALTER_CA_FILE, or NULL */
 	const char	*ca_file_from;	/* "--ca-file" or "ALTER_CA_FILE" */

@@ -1,6 +1,7 @@
 /*
- * util.c: the small pure helpers declared in alter.h: the error record,
- * durations and RFC 3339 times.  No I/O.
+ * util.c: the small helpers declared in util.h: the error record,
+ * durations, RFC 3339 times, the environment and quoting for messages.
+ * No I/O.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alter.h"
+#include "util.h"
 
 enum alter_exit
 alter_fail(struct alter_err *err, enum alter_exit code, const char *fmt, ...)
@@ -140,4 +141,59 @@ alter_format_time(long long t, char *out, size_t outlen)
 	y += m <= 2;
 	snprintf(out, outlen, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
 	    secs / 60 % 60, secs % 60);
+}
+
+const char *
+util_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+const char *
+util_quote(char *out, size_t outlen, const char *s, size_t len, size_t max,
+    int shell)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o;
+	unsigned char c;
+
+	if (outlen < 8) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return out;
+	}
+	o = 0;
+	if (shell)
+		out[o++] = '\'';
+	/* o + 8 < outlen leaves room for one \xNN or '\'', "...", ' and NUL. */
+	for (i = 0; i < len && i < max && o + 8 < outlen; i++) {
+		c = (unsigned char)s[i];
+		if (shell && c == '\'') {
+			memcpy(out + o, "'\\''", 4);
+			o += 4;
+		} else if (c >= 0x20 && c < 0x7f)
+			out[o++] = (char)c;
+		else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		}
+	}
+	if (i < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	if (shell)
+		out[o++] = '\'';
+	out[o] = '\0';
+	return out;
+}
+
+const char *
+util_quote_path(char *out, size_t outlen, const char *path)
+{
+	return util_quote(out, outlen, path, strlen(path), UTIL_PATH_SHOWN, 1);
 }

@@ -1,6 +1,7 @@
 /*
- * tests/unit_creds.c: the token reading rule, the mask, the channels, the
- * config directory and the auth.toml store of creds.c (docs/cli.md 2.1 to 2.3).
+ * tests/unit_creds.c: the token reading rule, the mask and the channels of
+ * creds.c, the config directory and the auth.toml store of store.c
+ * (docs/cli.md 2.1 to 2.3).
  * Files live in a mkdtemp() directory that is removed at the end.  The
  * tests run as root, which bypasses permission checks, so the mode checks
  * are tested through the mode bits, never through access failures.
@@ -24,8 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alter.h"
 #include "creds.h"
+#include "store.h"
+#include "util.h"
 #include "tests/unit.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -725,7 +727,7 @@ test_store_round_trip(void)
 	n = read_file(path, buf, sizeof(buf));
 	CHECK(n == (long)strlen(saved_content) &&
 	    memcmp(buf, saved_content, (size_t)n) == 0,
-	    "auth.toml holds exactly the content of docs/cli.md 2.3");
+	    "auth.toml holds exactly the content of cli.md 2.3");
 	CHECK(count_temps(dir) == 0, "no temp file is left after a save");
 
 	memset(&st, 'X', sizeof(st));
@@ -809,7 +811,7 @@ static const struct {
 	enum alter_exit	 code;
 	const char	*fragment;
 } load_vectors[] = {
-	{ "the exact file of docs/cli.md 2.3", saved_content, 0, AX_OK, NULL },
+	{ "the exact file of cli.md 2.3", saved_content, 0, AX_OK, NULL },
 	{ "CRLF line ends",
 	    "# c\r\ntoken = \"" TOK "\"\r\nbase_url = \"https://x\"\r\n", 0,
 	    AX_OK, NULL },

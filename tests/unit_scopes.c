@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alter.h"
+#include "util.h"
 #include "scopes.h"
 #include "tests/unit.h"
 

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "alter.h"
+#include "util.h"
 #include "unit.h"
 #include "x509.h"
 

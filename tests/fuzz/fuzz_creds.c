@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "creds.h"
+#include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

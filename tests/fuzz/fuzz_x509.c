@@ -1,6 +1,6 @@
 /*
  * fuzz_x509.c: the trust-anchor loader's view of certificate bytes.  As
- * tls.c's load_file and add_cert do: x509_pem_certs over the file's bytes
+ * trust.c's load_file and add_cert do: x509_pem_certs over the file's bytes
  * (in a buffer that ends where they end, as the mapped file does) into a
  * len / 4 * 3 + 3 byte output, then for each certificate x509_names,
  * x509_ip_san_match for 127.0.0.1 and ::1 (as the X.509 wrapper does for

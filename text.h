@@ -1,0 +1,33 @@
+/*
+ * text.h: plain text helpers that json.c's input checks and tables use:
+ * UTF-8 validation, display width and cutting, name lists.  No I/O.
+ */
+#ifndef ALTER_TEXT_H
+#define ALTER_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * RFC 8259 section 8.1: JSON text is UTF-8, which cJSON does not check.
+ * The offset of the first byte that does not start a well-formed sequence
+ * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF), or
+ * len when there is none.
+ */
+size_t	text_utf8_bad(const unsigned char *s, size_t len);
+
+/*
+ * Split a comma-separated list into trimmed names in buf (cap bytes):
+ * names[0..*n), at most max.  Returns 0, or -1 on an empty name, one with
+ * a space or an unprintable byte, or too many names (*bad then points at
+ * that name), or a list longer than buf (*bad left alone).
+ */
+int	text_split_names(const char *list, char *buf, size_t cap, const char **names,
+	    size_t max, size_t *n, const char **bad);
+
+/* Display width of UTF-8 text (code points, a fair guess for a table). */
+int	text_width(const char *s);
+
+/* Cut s in place to max code points, its last three "..." (s has room). */
+void	text_cut(char *s, int max);
+
+#endif
