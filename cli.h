@@ -1,12 +1,10 @@
 /*
- * cmd.h: what the two halves of the tool share: alter.c (main, argument
- * parsing, help, the core commands) and portal.c (the portal commands of
- * cli.md section 5, run from one table).  Flags, command rows, the run
- * context, and the tool's message and option helpers.  Not a library
- * header: only alter.c and portal.c include it.
+ * cli.h: what every command shares (cli.c): flags, command rows, the run
+ * context, the message and option helpers, and the session.  Not a
+ * library header: only alter.c and the command files include it.
  */
-#ifndef ALTER_CMD_H
-#define ALTER_CMD_H
+#ifndef ALTER_CLI_H
+#define ALTER_CLI_H
 
 #include <stddef.h>
 
@@ -18,6 +16,7 @@
 
 #define POS_MAX		16
 #define VALS_MAX	64
+#define INPUT_BODY_MAX	(16u << 20)	/* --input and @file bodies */
 
 enum { F_BOOL, F_VALUE, F_MULTI };
 
@@ -153,13 +152,13 @@ enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char
 enum alter_exit	 http_failure(struct ctx *, const char *method, const char *path,
 		    struct http_response *r);
 
-/* The portal commands (portal.c): one table per group, and link. */
-extern const struct cmd portal_agents[], portal_apps[], portal_audit[], portal_keys[],
-		    portal_policy[], portal_providers[], portal_secrets[];
-enum alter_exit	 cmd_link(struct ctx *);
-enum alter_exit	 cmd_unlink(struct ctx *);
-extern const struct flag link_flags[];
-/* The list flags (--limit, --offset, --all) a portal row takes, or NULL. */
-const struct flag *portal_extra_flags(const struct cmd *);
+/* The session (cli.c): the base URL, trust and proxy into c->http. */
+enum alter_exit	 setup_http(struct ctx *);
+/* cli.md 2.1: ALTER_PAT, else the file store; *present says whether found. */
+enum alter_exit	 load_token(struct ctx *, int *present);
+/* The "not signed in" failure, naming the ways to sign in. */
+enum alter_exit	 not_signed_in(struct ctx *);
+/* The config dir, or a usage error naming the variables (cli.md 2.1). */
+enum alter_exit	 config_dir(struct ctx *, char *dir, size_t len);
 
 #endif
