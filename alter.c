@@ -81,9 +81,9 @@ print_flags(FILE *f, const struct flag *fl)
 static void
 help(FILE *f, const struct ctx *c)
 {
-	const struct cmd *r = c->cmd, *s;
+	const struct cmd *r = c->a.cmd, *s;
 
-	fprintf(f, "usage: %s%s%s%s [flags]\n\n%s\n", c->path, r->sub ? " COMMAND" : "",
+	fprintf(f, "usage: %s%s%s%s [flags]\n\n%s\n", c->a.path, r->sub ? " COMMAND" : "",
 	    r->args ? " " : "", r->args ? r->args : "", r->help);
 	if (r->sub != NULL) {
 		fprintf(f, "\ncommands:\n");
@@ -176,14 +176,14 @@ cmd_completion(struct ctx *c)
 	size_t i;
 
 	for (i = 0; i < sizeof(comp_sh) / sizeof(comp_sh[0]); i++)
-		if (strcmp(c->pos[0], comp_sh[i][0]) == 0) {
+		if (strcmp(c->a.pos[0], comp_sh[i][0]) == 0) {
 			fputs(comp_sh[i][1], stdout);
 			comp_rows(comp_sh[i], path, 0, &root);
 			fputs(comp_sh[i][4], stdout);
 			fputs(comp_sh[i][5], stdout);
 			return AX_OK;
 		}
-	return alter_fail(&c->err, AX_USAGE, "shell '%s' must be bash, zsh or fish", c->pos[0]);
+	return alter_fail(&c->err, AX_USAGE, "shell '%s' must be bash, zsh or fish", c->a.pos[0]);
 }
 
 /* ---- argument parsing ---- */
@@ -203,11 +203,11 @@ add_val(struct ctx *c, const struct flag *f, const char *v)
 {
 	if (f->kind != F_MULTI && find_val(c, f->name, 0) != NULL)
 		return alter_fail(&c->err, AX_USAGE, "--%s given twice", f->name);
-	if (c->nvals == VALS_MAX)
+	if (c->a.nvals == VALS_MAX)
 		return alter_fail(&c->err, AX_USAGE, "too many flags");
-	c->vals[c->nvals].f = f;
-	c->vals[c->nvals].v = v;
-	c->nvals++;
+	c->a.vals[c->a.nvals].f = f;
+	c->a.vals[c->a.nvals].v = v;
+	c->a.nvals++;
 	return AX_OK;
 }
 
@@ -219,28 +219,28 @@ parse_args(struct ctx *c, int argc, char **argv)
 	int i, flags_done = 0;
 	size_t n;
 
-	c->cmd = &root;
-	snprintf(c->path, sizeof(c->path), "alter");
+	c->a.cmd = &root;
+	snprintf(c->a.path, sizeof(c->a.path), "alter");
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i], *eq = NULL, sn = 0;
 
 		if (flags_done || a[0] != '-' || a[1] == '\0') {
-			if (c->cmd->sub != NULL && c->npos == 0) {
-				for (s = c->cmd->sub; s->name != NULL && strcmp(s->name, a) != 0; s++)
+			if (c->a.cmd->sub != NULL && c->a.npos == 0) {
+				for (s = c->a.cmd->sub; s->name != NULL && strcmp(s->name, a) != 0; s++)
 					;
 				if (s->name != NULL) {
-					c->cmd = s;
-					n = strlen(c->path);
-					snprintf(c->path + n, sizeof(c->path) - n, " %s", s->name);
+					c->a.cmd = s;
+					n = strlen(c->a.path);
+					snprintf(c->a.path + n, sizeof(c->a.path) - n, " %s", s->name);
 					continue;
 				}
-				if (c->cmd->fn == NULL)
+				if (c->a.cmd->fn == NULL)
 					return alter_fail(&c->err, AX_USAGE, "unknown command '%s' for "
-					    "'%s'; see '%s --help'", a, c->path, c->path);
+					    "'%s'; see '%s --help'", a, c->a.path, c->a.path);
 			}
-			if (c->npos == POS_MAX)
+			if (c->a.npos == POS_MAX)
 				return alter_fail(&c->err, AX_USAGE, "too many arguments");
-			c->pos[c->npos++] = a;
+			c->a.pos[c->a.npos++] = a;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -257,17 +257,17 @@ parse_args(struct ctx *c, int argc, char **argv)
 				    "--token-file PATH or --token-stdin (alter auth login)");
 			f = lookup_flag(global_flags, a + 2, n, 0);
 			if (f == NULL)
-				f = lookup_flag(c->cmd->opts, a + 2, n, 0);
+				f = lookup_flag(c->a.cmd->opts, a + 2, n, 0);
 			if (f == NULL)
-				f = lookup_flag(portal_extra_flags(c->cmd), a + 2, n, 0);
+				f = lookup_flag(portal_extra_flags(c->a.cmd), a + 2, n, 0);
 			if (f == NULL)
 				return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; "
-				    "see '%s --help'", (int)n, a + 2, c->path, c->path);
+				    "see '%s --help'", (int)n, a + 2, c->a.path, c->a.path);
 		} else {
 			sn = a[1];
 			if (a[2] != '\0' || (f = lookup_flag(global_flags, NULL, 0, sn)) == NULL)
 				return alter_fail(&c->err, AX_USAGE, "unknown flag '-%c' for '%s'; "
-				    "see '%s --help'", sn, c->path, c->path);
+				    "see '%s --help'", sn, c->a.path, c->a.path);
 		}
 		if (f->kind == F_BOOL) {
 			if (eq != NULL)
@@ -306,11 +306,10 @@ main(int argc, char **argv)
 	static struct ctx ctx;
 	struct ctx *c = &ctx;
 	enum alter_exit rc;
-	int present;
 
 	signal(SIGPIPE, SIG_IGN);
 	rc = parse_args(c, argc, argv);
-	c->quiet = has(c, "quiet");
+	c->a.quiet = has(c, "quiet");
 	if (rc != AX_OK)
 		goto out;
 	if (has(c, "version")) {
@@ -321,35 +320,23 @@ main(int argc, char **argv)
 		help(stdout, c);
 		goto out;
 	}
-	if (c->cmd->fn == NULL) {
+	if (c->a.cmd->fn == NULL) {
 		help(stderr, c);
 		rc = AX_USAGE;
 		goto out;
 	}
-	if (c->npos < c->cmd->minpos || c->npos > c->cmd->maxpos) {
-		rc = alter_fail(&c->err, AX_USAGE, "'%s' takes %s%s; see '%s --help'", c->path,
-		    c->cmd->args ? "arguments " : "no arguments", c->cmd->args ? c->cmd->args : "",
-		    c->path);
+	if (c->a.npos < c->a.cmd->minpos || c->a.npos > c->a.cmd->maxpos) {
+		rc = alter_fail(&c->err, AX_USAGE, "'%s' takes %s%s; see '%s --help'", c->a.path,
+		    c->a.cmd->args ? "arguments " : "no arguments", c->a.cmd->args ? c->a.cmd->args : "",
+		    c->a.path);
 		goto out;
 	}
-	if (c->cmd->flags & NEEDS_TOKEN) {
-		if ((rc = load_token(c, &present)) != AX_OK)
-			goto out;
-		if (!present) {
-			rc = not_signed_in(c);
-			goto out;
-		}
-	}
-	if ((c->cmd->flags & (NEEDS_TOKEN | NEEDS_HTTP)) && (rc = setup_http(c)) != AX_OK)
-		goto out;
-	rc = c->cmd->fn(c);
+	if ((rc = session_open(c, c->a.cmd->flags)) == AX_OK)
+		rc = c->a.cmd->fn(c);
 out:
 	rc = finish_stdout(c, rc);
 	if (rc != AX_OK && c->err.msg[0] != '\0')
 		fprintf(stderr, "alter: error: %s\n", c->err.msg);
-	http_client_close(&c->http);
-	tls_trust_free(c->trust);
-	creds_wipe(&c->token);
-	explicit_bzero(c->auth, sizeof(c->auth));
+	session_close(c);
 	return rc;
 }

@@ -21,7 +21,7 @@ cmd_version(struct ctx *c)
 	char roots[128];
 
 	(void)c;
-	tls_builtin_describe(roots, sizeof(roots));
+	session_roots(roots, sizeof(roots));
 	printf("alter %s (static musl)\n", ALTER_VERSION);
 	printf("TLS: BearSSL 0.6 (Debian source %s), TLS 1.2 only\n", ALTER_BEARSSL_REV);
 	printf("JSON: cJSON 1.7.15 (Debian source %s)\n", ALTER_CJSON_REV);
@@ -39,7 +39,7 @@ cmd_api(struct ctx *c)
 {
 	struct http_response r;
 	const struct optval *q;
-	const char *method = c->pos[0], *path = c->pos[1], *eq;
+	const char *method = c->a.pos[0], *path = c->a.pos[1], *eq;
 	char target[8192];
 	char *body = NULL;
 	size_t n, blen = 0, i;
@@ -82,7 +82,7 @@ cmd_api(struct ctx *c)
 			return rc;
 		}
 	}
-	rc = http_request(&c->http, method, target, body, blen, 1, &r, &c->err);
+	rc = http_request(&c->s.http, method, target, body, blen, 1, &r, &c->err);
 	free(body);
 	if (rc != AX_OK)
 		return rc;
@@ -121,10 +121,10 @@ cmd_scopes(struct ctx *c)
 static enum alter_exit
 cmd_scopes_check(struct ctx *c)
 {
-	enum alter_exit rc = scopes_validate(c->pos[0], &c->err);
+	enum alter_exit rc = scopes_validate(c->a.pos[0], &c->err);
 
 	if (rc == AX_OK)
-		printf("ok: %s\n", c->pos[0]);
+		printf("ok: %s\n", c->a.pos[0]);
 	return rc;
 }
 

@@ -19,7 +19,7 @@
 static enum alter_exit
 verify(struct ctx *c, struct http_response *r)
 {
-	return http_request(&c->http, "GET", "/v1/pats/me", NULL, 0, 1, r, &c->err);
+	return http_request(&c->s.http, "GET", "/v1/pats/me", NULL, 0, 1, r, &c->err);
 }
 
 static enum alter_exit
@@ -43,13 +43,13 @@ cmd_auth_login(struct ctx *c)
 		return alter_fail(&c->err, AX_USAGE, "browser sign-in is not in this build: mint a "
 		    "PAT at %s/settings/tokens, then pass it with --token-file PATH, "
 		    "--token-stdin, or the ALTER_PAT variable", dashboard(c));
-	if ((rc = config_dir(c, dir, sizeof(dir))) != AX_OK)
+	if ((rc = creds_config_dir(dir, sizeof(dir), &c->err)) != AX_OK)
 		return rc;
 	if ((rc = creds_store_path(dir, path, sizeof(path), &c->err)) != AX_OK)
 		return rc;
 	/* 2. The token. */
 	if (file != NULL) {
-		rc = creds_read_file(file, &c->token, &loose, &c->err);
+		rc = creds_read_file(file, &c->s.token, &loose, &c->err);
 		if (rc == AX_OK && loose)
 			warn(c, "--token-file '%s' is readable by group or others", file);
 	} else {
@@ -57,17 +57,14 @@ cmd_auth_login(struct ctx *c)
 
 		if (tty)
 			fputs("Paste the PAT (input is hidden): ", stderr);
-		rc = creds_read_stdin(STDIN_FILENO, tty, &c->token, &c->err);
+		rc = creds_read_stdin(STDIN_FILENO, tty, &c->s.token, &c->err);
 		if (tty)
 			fputc('\n', stderr);
 	}
 	if (rc != AX_OK)
 		return rc;
-	snprintf(c->auth, sizeof(c->auth), "Bearer %s", c->token.value);
-	c->http.auth = c->auth;
-	snprintf(c->token_source, sizeof(c->token_source), "%s",
-	    file != NULL ? "--token-file" : "--token-stdin");
-	if ((rc = setup_http(c)) != AX_OK)
+	session_set_token(c, file != NULL ? "--token-file" : "--token-stdin");
+	if ((rc = session_http(c)) != AX_OK)
 		return rc;
 	/* 3. Verify before storing. */
 	if ((rc = verify(c, &r)) != AX_OK)
@@ -108,14 +105,14 @@ cmd_auth_login(struct ctx *c)
 	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
 	    "this build)", path);
 	alter_format_time((long long)time(NULL), now, sizeof(now));
-	if ((rc = creds_store_save(dir, &c->token, c->base_url, now, &c->err)) != AX_OK)
+	if ((rc = creds_store_save(dir, &c->s.token, c->s.base_url, now, &c->err)) != AX_OK)
 		return rc;
-	creds_mask(&c->token, mask, sizeof(mask));
+	creds_mask(&c->s.token, mask, sizeof(mask));
 	if (!known) {
 		printf("Signed in to %s with %s (scopes unknown: the token lacks "
-		    "dashboard_pats:read)\n", c->base_url, mask);
+		    "dashboard_pats:read)\n", c->s.base_url, mask);
 	} else {
-		printf("Signed in to %s as %s (%s) with %s \"%s\"\n", c->base_url,
+		printf("Signed in to %s as %s (%s) with %s \"%s\"\n", c->s.base_url,
 		    pat.user[0] ? pat.user : "?", pat.org[0] ? pat.org : "?", mask, pat.name);
 		printf("Scopes: ");
 		for (i = 0; i < pat.nscopes; i++)
@@ -133,8 +130,8 @@ pat_view(struct ctx *c, int is_whoami)
 	struct json_pat pat;
 	const char *out = opt(c, "output") ? opt(c, "output") : "table";
 	char mask[CREDS_MASK_SIZE], mode[8] = "", exp[160] = "never";
-	const char *kv[] = { "token", mask, "source", c->token_source, "store_mode", NULL,
-	    "base_url", c->base_url, NULL };
+	const char *kv[] = { "token", mask, "source", c->s.token_source, "store_mode", NULL,
+	    "base_url", c->s.base_url, NULL };
 	long long t;
 	long minvalid = -1, days;
 	enum alter_exit rc;
@@ -149,9 +146,9 @@ pat_view(struct ctx *c, int is_whoami)
 	    alter_parse_duration(opt(c, "min-valid"), &minvalid) != 0)
 		return alter_fail(&c->err, AX_USAGE, "--min-valid '%s' must be a duration such "
 		    "as 7d, 12h or 30m", opt(c, "min-valid"));
-	creds_mask(&c->token, mask, sizeof(mask));
-	if (c->from_store) {
-		snprintf(mode, sizeof(mode), "%04o", c->store_mode);
+	creds_mask(&c->s.token, mask, sizeof(mask));
+	if (c->s.from_store) {
+		snprintf(mode, sizeof(mode), "%04o", c->s.store_mode);
 		kv[5] = mode;
 	}
 	rc = verify(c, &r);
@@ -161,7 +158,7 @@ pat_view(struct ctx *c, int is_whoami)
 			json_print_with(stdout, NULL, 0, kv);
 		else
 			printf("API base URL: %s\nToken:        %s\nSource:       %s%s%s%s\n",
-			    c->base_url, mask, c->token_source, mode[0] ? " (mode " : "", mode,
+			    c->s.base_url, mask, c->s.token_source, mode[0] ? " (mode " : "", mode,
 			    mode[0] ? ")" : "");
 		return rc;
 	}
@@ -192,7 +189,7 @@ pat_view(struct ctx *c, int is_whoami)
 	}
 	if (!json) {
 		printf("API base URL: %s\nToken:        %s\nSource:       %s%s%s%s\n",
-		    c->base_url, mask, c->token_source, mode[0] ? " (mode " : "", mode,
+		    c->s.base_url, mask, c->s.token_source, mode[0] ? " (mode " : "", mode,
 		    mode[0] ? ")" : "");
 		if (known) {
 			printf("Name:         %s\nUser:         %s\nOrg:          %s\nScopes:       ",
@@ -203,7 +200,7 @@ pat_view(struct ctx *c, int is_whoami)
 		} else {
 			printf("Scopes:       unknown (the token lacks dashboard_pats:read)\n");
 		}
-		printf("Storage:      %s (keychain: not in this build)\n", c->from_store ?
+		printf("Storage:      %s (keychain: not in this build)\n", c->s.from_store ?
 		    "plaintext file store" : "ALTER_PAT, nothing on disk");
 	}
 	if (!known && is_whoami)
@@ -236,7 +233,7 @@ cmd_auth_logout(struct ctx *c)
 	enum alter_exit rc;
 	int removed = 0;
 
-	if (config_dir(c, dir, sizeof(dir)) != AX_OK) {
+	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK) {
 		notice(c, "no stored token (no config directory)");
 		c->err.msg[0] = '\0';
 		return AX_OK;

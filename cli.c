@@ -29,7 +29,7 @@ notice(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->quiet)
+	if (c->a.quiet)
 		return;
 	fflush(stdout);		/* keep stdout and stderr in order on a shared terminal */
 	fputs("alter: ", stderr);
@@ -44,7 +44,7 @@ warn(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->quiet)
+	if (c->a.quiet)
 		return;
 	fflush(stdout);
 	fputs("alter: warning: ", stderr);
@@ -61,9 +61,9 @@ find_val(const struct ctx *c, const char *name, int nth)
 {
 	int i;
 
-	for (i = 0; i < c->nvals; i++)
-		if (strcmp(c->vals[i].f->name, name) == 0 && nth-- == 0)
-			return &c->vals[i];
+	for (i = 0; i < c->a.nvals; i++)
+		if (strcmp(c->a.vals[i].f->name, name) == 0 && nth-- == 0)
+			return &c->a.vals[i];
 	return NULL;
 }
 
@@ -190,7 +190,7 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 	if (r->refused_wait > 0)
 		return alter_fail(&c->err, ex, "%s %s: HTTP %d: the server asked to wait %ld s, "
 		    "more than ALTER_RETRY_MAX_WAIT (%d s)%s", method, path, r->status,
-		    r->refused_wait, c->http.retry_max_wait, rid);
+		    r->refused_wait, c->s.http.retry_max_wait, rid);
 	if (r->status == 403)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 403: the PAT lacks scope '%s'; mint a "
 		    "new PAT with it at %s/settings/tokens (re-running 'alter auth login' with the "
@@ -201,147 +201,13 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 	if (r->status == 401)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 401: %s; the PAT is invalid, revoked "
 		    "or expired (%s)%s", method, path, msg[0] ? msg : "not authenticated",
-		    c->token_source[0] ? c->token_source : "no token", rid);
+		    c->s.token_source[0] ? c->s.token_source : "no token", rid);
 	if (r->status == 429)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 429: rate limited after %d attempt%s%s%s%s",
 		    method, path, r->attempts, r->attempts == 1 ? "" : "s", msg[0] ? ": " : "", msg,
 		    rid);
 	return alter_fail(&c->err, ex, "%s %s: HTTP %d%s%s%s", method, path, r->status,
 	    msg[0] ? ": " : "", msg, rid);
-}
-
-/* ---- setting up a request: base URL, trust, proxy, token ---- */
-
-static enum alter_exit
-setup_trust(struct ctx *c)
-{
-	struct tls_trust_cfg tc = { 0 };
-
-	if (c->trust != NULL)
-		return AX_OK;
-	if (opt(c, "ca-file") != NULL) {
-		tc.ca_file = opt(c, "ca-file");
-		tc.ca_file_from = "--ca-file";
-	} else if (env("ALTER_CA_FILE") != NULL) {
-		tc.ca_file = env("ALTER_CA_FILE");
-		tc.ca_file_from = "ALTER_CA_FILE";
-	} else {
-		tc.cert_file = env("SSL_CERT_FILE");
-		tc.cert_dir = env("SSL_CERT_DIR");
-	}
-	return tls_trust_load(&tc, &c->trust, &c->err);
-}
-
-/* api.md section 2: the proxy variables, first set wins. */
-static const char *const proxy_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
-
-enum alter_exit
-setup_http(struct ctx *c)
-{
-	const char *url, *var = NULL, *purl = NULL, *no_proxy;
-	enum alter_exit rc;
-	long v;
-	size_t i;
-	int use;
-
-	if (opt(c, "base-url") != NULL)
-		url = opt(c, "base-url"), var = "--base-url";
-	else if (env("ALTER_BASE_URL") != NULL)
-		url = env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
-	else if (c->base_url[0] != '\0')
-		url = c->base_url, var = "the base_url of the credential store";
-	else
-		url = DEFAULT_BASE_URL, var = "the default base URL";
-	if ((rc = http_url_parse(url, var, &c->http.url, &c->err)) != AX_OK)
-		return rc;
-	if (url != c->base_url)
-		snprintf(c->base_url, sizeof(c->base_url), "%s", url);
-	c->http.timeout_s = 60;
-	c->http.max_retries = 2;
-	c->http.retry_max_wait = 30;
-	if (opt(c, "timeout") != NULL)
-		rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v, &c->err);
-	else if (env("ALTER_TIMEOUT") != NULL)
-		rc = parse_int(env("ALTER_TIMEOUT"), 1, 86400, "ALTER_TIMEOUT", &v, &c->err);
-	else
-		v = 60;
-	if (rc != AX_OK)
-		return rc;
-	c->http.timeout_s = (int)v;
-	if (env("ALTER_MAX_RETRIES") != NULL) {
-		if ((rc = parse_int(env("ALTER_MAX_RETRIES"), 0, 10, "ALTER_MAX_RETRIES", &v,
-		    &c->err)) != AX_OK)
-			return rc;
-		c->http.max_retries = (int)v;
-	}
-	if (env("ALTER_RETRY_MAX_WAIT") != NULL) {
-		if ((rc = parse_int(env("ALTER_RETRY_MAX_WAIT"), 0, 86400, "ALTER_RETRY_MAX_WAIT",
-		    &v, &c->err)) != AX_OK)
-			return rc;
-		c->http.retry_max_wait = (int)v;
-	}
-	for (i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]) && purl == NULL; i++)
-		if ((purl = env(proxy_vars[i])) != NULL)
-			var = proxy_vars[i];
-	no_proxy = env("no_proxy") ? env("no_proxy") : env("NO_PROXY");
-	if ((rc = net_proxy_for(c->http.url.host, purl, var, no_proxy, &c->proxy, &use,
-	    &c->err)) != AX_OK)
-		return rc;
-	c->http.proxy = use ? &c->proxy : NULL;
-	c->http.user_agent = "alter/" ALTER_VERSION;
-	if ((rc = setup_trust(c)) != AX_OK)
-		return rc;
-	c->http.trust = c->trust;
-	return AX_OK;
-}
-
-/* The config dir, or a usage error naming the variables (cli.md 2.1). */
-enum alter_exit
-config_dir(struct ctx *c, char *dir, size_t len)
-{
-	return creds_config_dir(dir, len, &c->err);
-}
-
-/*
- * cli.md 2.1: ALTER_PAT, else the file store.  Sets c->token, the
- * Authorization value, the source, and the store's base URL.
- */
-enum alter_exit
-load_token(struct ctx *c, int *present)
-{
-	struct creds_store st;
-	char dir[4096];
-	enum alter_exit rc;
-	int found = 0;
-
-	*present = 0;
-	if (env("ALTER_PAT") != NULL) {
-		if ((rc = creds_from_env(env("ALTER_PAT"), &c->token, &c->err)) != AX_OK)
-			return rc;
-		snprintf(c->token_source, sizeof(c->token_source), "ALTER_PAT");
-		*present = 1;
-	} else if (config_dir(c, dir, sizeof(dir)) == AX_OK) {
-		memset(&st, 0, sizeof(st));
-		rc = creds_store_load(dir, &st, &found, &c->err);
-		if (rc != AX_OK)
-			return rc;
-		if (found) {
-			c->token = st.token;
-			snprintf(c->token_source, sizeof(c->token_source), "%s", st.path);
-			c->store_mode = st.mode;
-			c->from_store = 1;
-			if (st.base_url[0] != '\0')
-				snprintf(c->base_url, sizeof(c->base_url), "%s", st.base_url);
-			*present = 1;
-		}
-		creds_wipe(&st.token);
-		explicit_bzero(&st, sizeof(st));
-	}
-	if (*present) {
-		snprintf(c->auth, sizeof(c->auth), "Bearer %s", c->token.value);
-		c->http.auth = c->auth;
-	}
-	return AX_OK;
 }
 
 const char *
@@ -354,11 +220,196 @@ dashboard(const struct ctx *c)
 	return DEFAULT_DASHBOARD_URL;
 }
 
-enum alter_exit
-not_signed_in(struct ctx *c)
+/* ---- the session: base URL, trust, proxy, token ---- */
+
+static enum alter_exit
+session_trust(struct ctx *c)
 {
-	return alter_fail(&c->err, AX_AUTH, "not signed in: set ALTER_PAT, or run 'alter auth "
-	    "login --token-file PATH' or '... | alter auth login --token-stdin' with a PAT "
-	    "minted at %s/settings/tokens", dashboard(c));
+	struct tls_trust_cfg tc = { 0 };
+
+	if (c->s.trust != NULL)
+		return AX_OK;
+	if (opt(c, "ca-file") != NULL) {
+		tc.ca_file = opt(c, "ca-file");
+		tc.ca_file_from = "--ca-file";
+	} else if (env("ALTER_CA_FILE") != NULL) {
+		tc.ca_file = env("ALTER_CA_FILE");
+		tc.ca_file_from = "ALTER_CA_FILE";
+	} else {
+		tc.cert_file = env("SSL_CERT_FILE");
+		tc.cert_dir = env("SSL_CERT_DIR");
+	}
+	return tls_trust_load(&tc, &c->s.trust, &c->err);
 }
 
+/* api.md section 2: the proxy variables, first set wins. */
+static const char *const proxy_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+
+static enum alter_exit
+session_proxy(struct ctx *c)
+{
+	const char *var = NULL, *purl = NULL, *no_proxy;
+	enum alter_exit rc;
+	size_t i;
+	int use;
+
+	for (i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]) && purl == NULL; i++)
+		if ((purl = env(proxy_vars[i])) != NULL)
+			var = proxy_vars[i];
+	no_proxy = env("no_proxy") ? env("no_proxy") : env("NO_PROXY");
+	if ((rc = net_proxy_for(c->s.http.url.host, purl, var, no_proxy, &c->s.proxy, &use,
+	    &c->err)) != AX_OK)
+		return rc;
+	c->s.http.proxy = use ? &c->s.proxy : NULL;
+	return AX_OK;
+}
+
+/* A whole number from variable name into *out when it is set. */
+static enum alter_exit
+env_int(struct ctx *c, const char *name, long lo, long hi, int *out)
+{
+	enum alter_exit rc;
+	long v;
+
+	if (env(name) == NULL)
+		return AX_OK;
+	if ((rc = parse_int(env(name), lo, hi, name, &v, &c->err)) == AX_OK)
+		*out = (int)v;
+	return rc;
+}
+
+/* The timeout (--timeout, else ALTER_TIMEOUT) and the retry limits. */
+static enum alter_exit
+session_limits(struct ctx *c)
+{
+	enum alter_exit rc;
+	long v;
+
+	c->s.http.timeout_s = 60;
+	c->s.http.max_retries = 2;
+	c->s.http.retry_max_wait = 30;
+	if (opt(c, "timeout") != NULL) {
+		if ((rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v, &c->err)) != AX_OK)
+			return rc;
+		c->s.http.timeout_s = (int)v;
+	} else if ((rc = env_int(c, "ALTER_TIMEOUT", 1, 86400, &c->s.http.timeout_s)) != AX_OK) {
+		return rc;
+	}
+	if ((rc = env_int(c, "ALTER_MAX_RETRIES", 0, 10, &c->s.http.max_retries)) != AX_OK)
+		return rc;
+	return env_int(c, "ALTER_RETRY_MAX_WAIT", 0, 86400, &c->s.http.retry_max_wait);
+}
+
+enum alter_exit
+session_http(struct ctx *c)
+{
+	const char *url, *var;
+	enum alter_exit rc;
+
+	if (opt(c, "base-url") != NULL)
+		url = opt(c, "base-url"), var = "--base-url";
+	else if (env("ALTER_BASE_URL") != NULL)
+		url = env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
+	else if (c->s.base_url[0] != '\0')
+		url = c->s.base_url, var = "the base_url of the credential store";
+	else
+		url = DEFAULT_BASE_URL, var = "the default base URL";
+	if ((rc = http_url_parse(url, var, &c->s.http.url, &c->err)) != AX_OK)
+		return rc;
+	if (url != c->s.base_url)
+		snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", url);
+	if ((rc = session_limits(c)) != AX_OK || (rc = session_proxy(c)) != AX_OK)
+		return rc;
+	c->s.http.user_agent = "alter/" ALTER_VERSION;
+	if ((rc = session_trust(c)) != AX_OK)
+		return rc;
+	c->s.http.trust = c->s.trust;
+	return AX_OK;
+}
+
+/* The Authorization header for the token in c->s.token, and its source. */
+void
+session_set_token(struct ctx *c, const char *source)
+{
+	snprintf(c->s.token_source, sizeof(c->s.token_source), "%s", source);
+	snprintf(c->s.auth, sizeof(c->s.auth), "Bearer %s", c->s.token.value);
+	c->s.http.auth = c->s.auth;
+}
+
+/* cli.md 2.1: the token from the file store, with its mode and base URL. */
+static enum alter_exit
+session_stored_token(struct ctx *c, int *present)
+{
+	struct creds_store st;
+	char dir[4096];
+	enum alter_exit rc;
+	int found = 0;
+
+	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK)
+		return AX_OK;
+	memset(&st, 0, sizeof(st));
+	if ((rc = creds_store_load(dir, &st, &found, &c->err)) != AX_OK)
+		return rc;
+	if (found) {
+		c->s.token = st.token;
+		session_set_token(c, st.path);
+		c->s.store_mode = st.mode;
+		c->s.from_store = 1;
+		if (st.base_url[0] != '\0')
+			snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", st.base_url);
+		*present = 1;
+	}
+	creds_wipe(&st.token);
+	explicit_bzero(&st, sizeof(st));
+	return AX_OK;
+}
+
+/* cli.md 2.1: ALTER_PAT, else the file store, else "not signed in". */
+static enum alter_exit
+session_token(struct ctx *c)
+{
+	enum alter_exit rc;
+	int present = 0;
+
+	if (env("ALTER_PAT") != NULL) {
+		if ((rc = creds_from_env(env("ALTER_PAT"), &c->s.token, &c->err)) != AX_OK)
+			return rc;
+		session_set_token(c, "ALTER_PAT");
+		present = 1;
+	} else if ((rc = session_stored_token(c, &present)) != AX_OK) {
+		return rc;
+	}
+	if (!present)
+		return alter_fail(&c->err, AX_AUTH, "not signed in: set ALTER_PAT, or run 'alter "
+		    "auth login --token-file PATH' or '... | alter auth login --token-stdin' with a "
+		    "PAT minted at %s/settings/tokens", dashboard(c));
+	return AX_OK;
+}
+
+enum alter_exit
+session_open(struct ctx *c, unsigned flags)
+{
+	enum alter_exit rc;
+
+	if ((flags & NEEDS_TOKEN) && (rc = session_token(c)) != AX_OK)
+		return rc;
+	if (flags & (NEEDS_TOKEN | NEEDS_HTTP))
+		return session_http(c);
+	return AX_OK;
+}
+
+void
+session_close(struct ctx *c)
+{
+	http_client_close(&c->s.http);
+	tls_trust_free(c->s.trust);
+	c->s.trust = NULL;
+	creds_wipe(&c->s.token);
+	explicit_bzero(c->s.auth, sizeof(c->s.auth));
+}
+
+void
+session_roots(char *out, size_t outlen)
+{
+	tls_builtin_describe(out, outlen);
+}

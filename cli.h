@@ -11,8 +11,6 @@
 #include "alter.h"
 #include "creds.h"
 #include "http.h"
-#include "net.h"
-#include "tls.h"
 
 #define POS_MAX		16
 #define VALS_MAX	64
@@ -99,7 +97,11 @@ struct optval {
 	const char		*v;
 };
 
-struct ctx {
+/*
+ * The parsed command line.  Owner: main (alter.c), which fills it with
+ * parse_args before any handler runs; handlers only read it.
+ */
+struct args {
 	const struct cmd	*cmd;		/* the deepest row reached */
 	char			 path[64];	/* "alter auth login" */
 	char			*pos[POS_MAX];
@@ -107,8 +109,15 @@ struct ctx {
 	struct optval		 vals[VALS_MAX];
 	int			 nvals;
 	int			 quiet;
-	struct alter_err	 err;
-	/* set up by the dispatcher */
+};
+
+/*
+ * The session: where requests go and with which token.  Owner: cli.c,
+ * which fills it (session_open, or session_set_token and session_http for
+ * auth login) and wipes and frees it (session_close).  Handlers use
+ * http, and read the rest; the token never leaves this struct.
+ */
+struct session {
 	struct http_client	 http;
 	struct tls_trust	*trust;
 	struct net_proxy	 proxy;
@@ -118,6 +127,16 @@ struct ctx {
 	unsigned		 store_mode;
 	int			 from_store;
 	char			 base_url[2048];
+};
+
+/*
+ * What a handler is given: the arguments, the session and the error record
+ * it fills on failure, which main prints once.  Owner: main (one per run).
+ */
+struct ctx {
+	struct args		 a;
+	struct session		 s;
+	struct alter_err	 err;
 };
 
 /* Messages on stderr, prefixed "alter: " / "alter: warning: "; --quiet mutes. */
@@ -152,13 +171,19 @@ enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char
 enum alter_exit	 http_failure(struct ctx *, const char *method, const char *path,
 		    struct http_response *r);
 
-/* The session (cli.c): the base URL, trust and proxy into c->http. */
-enum alter_exit	 setup_http(struct ctx *);
-/* cli.md 2.1: ALTER_PAT, else the file store; *present says whether found. */
-enum alter_exit	 load_token(struct ctx *, int *present);
-/* The "not signed in" failure, naming the ways to sign in. */
-enum alter_exit	 not_signed_in(struct ctx *);
-/* The config dir, or a usage error naming the variables (cli.md 2.1). */
-enum alter_exit	 config_dir(struct ctx *, char *dir, size_t len);
+/*
+ * The session (cli.c).  session_open sets up what the row's flags ask for:
+ * NEEDS_TOKEN, the token (ALTER_PAT, else the store; cli.md 2.1) and its
+ * Authorization header, then for NEEDS_TOKEN or NEEDS_HTTP the base URL,
+ * timeouts, proxy and trust.  auth login, whose token comes from a flag,
+ * puts it in c->s.token and calls session_set_token then session_http.
+ * session_close wipes the token and frees the rest.
+ */
+enum alter_exit	 session_open(struct ctx *, unsigned flags);
+void		 session_set_token(struct ctx *, const char *source);
+enum alter_exit	 session_http(struct ctx *);
+void		 session_close(struct ctx *);
+/* The built-in trust anchors, described for alter version. */
+void		 session_roots(char *out, size_t outlen);
 
 #endif

@@ -112,7 +112,7 @@ cmd_link(struct ctx *c)
 	int fd;
 
 	if (has(c, "status")) {
-		if (c->npos != 0)
+		if (c->a.npos != 0)
 			return alter_fail(&c->err, AX_USAGE, "'alter link --status' takes no APP_ID");
 		if (find_link(path, sizeof(path)) != 0)
 			return alter_fail(&c->err, AX_NOT_FOUND, "no workspace link in this "
@@ -122,11 +122,11 @@ cmd_link(struct ctx *c)
 		printf("%s\t%s\n", app, path);
 		return AX_OK;
 	}
-	if (c->npos != 1)
+	if (c->a.npos != 1)
 		return alter_fail(&c->err, AX_USAGE, "usage: alter link APP_ID | alter link --status");
-	if (!valid_id(c->pos[0]))
+	if (!valid_id(c->a.pos[0]))
 		return alter_fail(&c->err, AX_USAGE, "app id '%s' must be letters, digits, '-', '_' "
-		    "or '.'", c->pos[0]);
+		    "or '.'", c->a.pos[0]);
 	if (mkdir(LINK_DIR, 0755) != 0 && errno != EEXIST)
 		return alter_fail(&c->err, AX_ERROR, "creating %s: %s", LINK_DIR, strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", LINK_FILE, (long)getpid());
@@ -136,12 +136,12 @@ cmd_link(struct ctx *c)
 			close(fd);
 		return alter_fail(&c->err, AX_ERROR, "writing %s: %s", LINK_FILE, strerror(errno));
 	}
-	fprintf(f, "{\"app_id\":\"%s\"}\n", c->pos[0]);
+	fprintf(f, "{\"app_id\":\"%s\"}\n", c->a.pos[0]);
 	if (fclose(f) != 0 || rename(tmp, LINK_FILE) != 0) {
 		unlink(tmp);
 		return alter_fail(&c->err, AX_ERROR, "writing %s: %s", LINK_FILE, strerror(errno));
 	}
-	notice(c, "linked this workspace to app %s (%s)", c->pos[0], LINK_FILE);
+	notice(c, "linked this workspace to app %s (%s)", c->a.pos[0], LINK_FILE);
 	return AX_OK;
 }
 

@@ -171,10 +171,10 @@ placeholder(struct ctx *c, struct request *rq, const char *name, size_t n)
 
 	if (n == 3 && strncmp(name, "app", 3) == 0 && rq->app[0] != '\0')
 		return rq->app;
-	if (c->cmd->pos != NULL && strlen(c->cmd->pos) == n &&
-	    strncmp(c->cmd->pos, name, n) == 0 && c->npos > 0)
-		return c->pos[0];
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++)
+	if (c->a.cmd->pos != NULL && strlen(c->a.cmd->pos) == n &&
+	    strncmp(c->a.cmd->pos, name, n) == 0 && c->a.npos > 0)
+		return c->a.pos[0];
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
 		if (f->map == M_PATH && strlen(f->key) == n && strncmp(f->key, name, n) == 0)
 			return opt(c, f->name);
 	return NULL;
@@ -183,7 +183,7 @@ placeholder(struct ctx *c, struct request *rq, const char *name, size_t n)
 static enum alter_exit
 build_path(struct ctx *c, struct request *rq)
 {
-	const char *t = endpoints[c->cmd->ep].path, *e, *v;
+	const char *t = endpoints[c->a.cmd->ep].path, *e, *v;
 
 	rq->len = 0;
 	while (*t) {
@@ -197,7 +197,7 @@ build_path(struct ctx *c, struct request *rq)
 		v = placeholder(c, rq, t + 1, (size_t)(e - t - 1));
 		/* The app and arguments are checked before: this is a flag (its key). */
 		if (v == NULL || *v == '\0')
-			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%.*s", c->path,
+			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%.*s", c->a.path,
 			    (int)(e - t - 1), t + 1);
 		if (http_pct_encode(rq->path, sizeof(rq->path), &rq->len, v, strlen(v)) != 0)
 			goto long_path;
@@ -207,7 +207,7 @@ build_path(struct ctx *c, struct request *rq)
 	rq->plen = rq->len;
 	return AX_OK;
 long_path:
-	return alter_fail(&c->err, AX_USAGE, "the request path for '%s' is too long", c->path);
+	return alter_fail(&c->err, AX_USAGE, "the request path for '%s' is too long", c->a.path);
 }
 
 static enum alter_exit
@@ -224,7 +224,7 @@ add_query(struct ctx *c, struct request *rq, const char *key, const char *value)
 		goto long_path;
 	return AX_OK;
 long_path:
-	return alter_fail(&c->err, AX_USAGE, "the query for '%s' is too long", c->path);
+	return alter_fail(&c->err, AX_USAGE, "the query for '%s' is too long", c->a.path);
 }
 
 /* The flag (of this row) that set body key first, to name conflicts. */
@@ -233,7 +233,7 @@ body_setter(const struct ctx *c, const char *key, const struct flag *before)
 {
 	const struct flag *f;
 
-	for (f = c->cmd->opts; f != NULL && f->name != NULL && f != before; f++)
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL && f != before; f++)
 		if (f->map >= M_BODY_STR && has(c, f->name) &&
 		    strcmp(f->map == M_BODY_TARGET ? "target" : f->key, key) == 0)
 			return f;
@@ -333,7 +333,7 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 static enum alter_exit
 apply_defaults(struct ctx *c, struct request *rq)
 {
-	const char *s = c->cmd->defaults, *e;
+	const char *s = c->a.cmd->defaults, *e;
 	char buf[64], *val;
 
 	/* The value is parsed from a NUL-terminated copy: cJSON reads up to a NUL. */
@@ -364,7 +364,7 @@ build_request(struct ctx *c, struct request *rq)
 
 	if ((rc = build_path(c, rq)) != AX_OK)
 		return rc;
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++) {
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++) {
 		const char *v = opt(c, f->name);
 
 		if (v == NULL) {
@@ -383,11 +383,11 @@ build_request(struct ctx *c, struct request *rq)
 		if (rc != AX_OK)
 			return rc;
 	}
-	if ((c->cmd->flags & APP_FILTER) && opt(c, "app") != NULL &&
+	if ((c->a.cmd->flags & APP_FILTER) && opt(c, "app") != NULL &&
 	    (rc = add_query(c, rq, "app_id", opt(c, "app"))) != AX_OK)
 		return rc;
 	/* Standard input can feed one flag only. */
-	for (f = c->cmd->opts, len = 0; f != NULL && f->name != NULL; f++)
+	for (f = c->a.cmd->opts, len = 0; f != NULL && f->name != NULL; f++)
 		if (opt(c, f->name) != NULL && strcmp(opt(c, f->name), "-") == 0 && len++ > 0)
 			return alter_fail(&c->err, AX_USAGE, "only one flag can read standard input "
 			    "('-'); use @FILE for --%s", f->name);
@@ -403,21 +403,21 @@ build_request(struct ctx *c, struct request *rq)
 	} else if ((rq->body = json_body_new()) == NULL) {
 		return alter_fail(&c->err, AX_ERROR, "out of memory");
 	}
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++) {
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++) {
 		if (f->map < M_BODY_STR || !has(c, f->name))
 			continue;
 		any = 1;
 		if ((rc = body_from_flag(c, rq, f)) != AX_OK)
 			return rc;
 	}
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++)
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
 		if (f->required && !has(c, f->name) && (f->map == M_PATH ||
 		    !json_body_has(rq->body, f->key)))
-			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%s %s", c->path, f->name,
+			return alter_fail(&c->err, AX_USAGE, "'%s' needs --%s %s", c->a.path, f->name,
 			    f->arg);
-	if ((c->cmd->flags & NEEDS_FIELD) && !any && json_body_size(rq->body) == 0)
+	if ((c->a.cmd->flags & NEEDS_FIELD) && !any && json_body_size(rq->body) == 0)
 		return alter_fail(&c->err, AX_USAGE, "'%s' needs at least one field to change; see "
-		    "'%s --help'", c->path, c->path);
+		    "'%s --help'", c->a.path, c->a.path);
 	return apply_defaults(c, rq);
 }
 
@@ -429,12 +429,12 @@ target_of(const struct ctx *c)
 {
 	const struct flag *f;
 
-	if (c->npos > 0)
-		return c->pos[0];
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++)
+	if (c->a.npos > 0)
+		return c->a.pos[0];
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
 		if (f->map == M_PATH && strcmp(f->key, "agent") != 0)
 			return opt(c, f->name);
-	for (f = c->cmd->opts; f != NULL && f->name != NULL; f++)
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
 		if (f->map == M_PATH)
 			return opt(c, f->name);
 	return "";
@@ -443,27 +443,27 @@ target_of(const struct ctx *c)
 static enum alter_exit
 confirm(struct ctx *c, struct request *rq)
 {
-	const char *target = target_of(c), *what = c->cmd->ep == EP_APP_DELETE ? "name" : "slug";
+	const char *target = target_of(c), *what = c->a.cmd->ep == EP_APP_DELETE ? "name" : "slug";
 	char answer[TARGET_MAX];
 	FILE *tty;
 	size_t n;
-	int typed = (c->cmd->flags & TYPED_CONFIRM) && !has(c, "confirm");
+	int typed = (c->a.cmd->flags & TYPED_CONFIRM) && !has(c, "confirm");
 
 	if (typed && has(c, "yes"))
 		return alter_fail(&c->err, AX_USAGE, "'%s' needs --confirm with the %s to check, "
-		    "with --yes", c->path, what);
+		    "with --yes", c->a.path, what);
 	if (has(c, "yes"))
 		goto done;
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
 		return alter_fail(&c->err, AX_USAGE, "'%s' deletes or revokes: pass --yes (there is "
-		    "no terminal to ask on)", c->path);
+		    "no terminal to ask on)", c->a.path);
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		return alter_fail(&c->err, AX_USAGE, "'%s': cannot open /dev/tty to ask; pass --yes",
-		    c->path);
+		    c->a.path);
 	if (typed)
-		fprintf(stderr, "alter: to %s %s, type its %s: ", c->path + 6, target, what);
+		fprintf(stderr, "alter: to %s %s, type its %s: ", c->a.path + 6, target, what);
 	else
-		fprintf(stderr, "alter: %s %s? [y/N] ", c->path + 6, target);
+		fprintf(stderr, "alter: %s %s? [y/N] ", c->a.path + 6, target);
 	fflush(stderr);
 	if (fgets(answer, sizeof(answer), tty) == NULL)
 		answer[0] = '\0';
@@ -493,14 +493,14 @@ static const char *const formats[] = { "table", "json", "jsonl" };
 static enum alter_exit
 send_request(struct ctx *c, struct request *rq, struct http_response *r)
 {
-	const struct endpoint *ep = &endpoints[c->cmd->ep];
+	const struct endpoint *ep = &endpoints[c->a.cmd->ep];
 	enum alter_exit rc;
 	char *text = NULL;
 	int with_body = json_body_size(rq->body) > 0;
 
 	if (with_body && (text = json_body_text(rq->body)) == NULL)
 		return alter_fail(&c->err, AX_ERROR, "out of memory");
-	rc = http_request(&c->http, ep->method, rq->path, text, text ? strlen(text) : 0,
+	rc = http_request(&c->s.http, ep->method, rq->path, text, text ? strlen(text) : 0,
 	    ep->scope != NULL, r, &c->err);
 	if (text != NULL) {
 		explicit_bzero(text, strlen(text));
@@ -519,11 +519,11 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	struct http_response r;
 	enum alter_exit rc = AX_OK;
 	char cursor[1024] = "", num[32];
-	long limit = c->cmd->limit, offset = 0;
+	long limit = c->a.cmd->limit, offset = 0;
 	size_t nitems;
 	int more, all = has(c, "all");
 
-	if (c->cmd->out != OUT_BARE) {
+	if (c->a.cmd->out != OUT_BARE) {
 		if (opt(c, "limit") != NULL &&
 		    parse_int(opt(c, "limit"), 1, 1000, "--limit", &limit, &c->err) != AX_OK)
 			return AX_USAGE;
@@ -535,14 +535,14 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 		/* Each page: the flags' query, then this page's parameters. */
 		rq->len = rq->qbase;
 		rq->path[rq->len] = '\0';
-		if (c->cmd->out != OUT_BARE) {
+		if (c->a.cmd->out != OUT_BARE) {
 			snprintf(num, sizeof(num), "%ld", limit);
 			if ((rc = add_query(c, rq, "limit", num)) != AX_OK)
 				break;
-			if (c->cmd->out == OUT_LIST && offset > 0) {
+			if (c->a.cmd->out == OUT_LIST && offset > 0) {
 				snprintf(num, sizeof(num), "%ld", offset);
 				rc = add_query(c, rq, "offset", num);
-			} else if (c->cmd->out == OUT_CURSOR && cursor[0] != '\0') {
+			} else if (c->a.cmd->out == OUT_CURSOR && cursor[0] != '\0') {
 				rc = add_query(c, rq, "cursor", cursor);
 			}
 			if (rc != AX_OK)
@@ -555,11 +555,11 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 		http_response_free(&r);
 		if (rc != AX_OK || !all || nitems == 0)
 			break;
-		if (c->cmd->out == OUT_LIST && !more)
+		if (c->a.cmd->out == OUT_LIST && !more)
 			break;
-		if (c->cmd->out == OUT_CURSOR && cursor[0] == '\0')
+		if (c->a.cmd->out == OUT_CURSOR && cursor[0] == '\0')
 			break;
-		if (c->cmd->out == OUT_BARE)
+		if (c->a.cmd->out == OUT_BARE)
 			break;
 		offset += (long)nitems;
 	}
@@ -585,8 +585,8 @@ portal_run(struct ctx *c)
 	struct json_out o;
 	const char *fmt = opt(c, "output");
 	enum alter_exit rc;
-	int format, islist = c->cmd->out == OUT_LIST || c->cmd->out == OUT_CURSOR ||
-	    c->cmd->out == OUT_BARE;
+	int format, islist = c->a.cmd->out == OUT_LIST || c->a.cmd->out == OUT_CURSOR ||
+	    c->a.cmd->out == OUT_BARE;
 
 	memset(&rq, 0, sizeof(rq));
 	if (fmt == NULL)
@@ -596,25 +596,25 @@ portal_run(struct ctx *c)
 	if (format == 3)
 		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table, json or jsonl",
 		    fmt);
-	if ((rc = json_out_init(&o, stdout, format, opt(c, "fields"), c->cmd->columns,
+	if ((rc = json_out_init(&o, stdout, format, opt(c, "fields"), c->a.cmd->columns,
 	    &c->err)) != AX_OK)
 		return rc;
 	/* The plaintext key is shown once: --fields must not drop it. */
-	if ((c->cmd->flags & SHOWS_KEY) && format != FMT_TABLE && o.nfields > 0) {
+	if ((c->a.cmd->flags & SHOWS_KEY) && format != FMT_TABLE && o.nfields > 0) {
 		size_t k;
 
 		for (k = 0; k < o.nfields && strcmp(o.fields[k], "api_key") != 0; k++)
 			;
 		if (k == o.nfields)
 			return alter_fail(&c->err, AX_USAGE, "--fields must include api_key: '%s' "
-			    "shows the new key only once", c->path);
+			    "shows the new key only once", c->a.path);
 	}
-	if ((c->cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
+	if ((c->a.cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
 		return rc;
 	if ((rc = build_request(c, &rq)) != AX_OK)
 		goto out;
 	rq.qbase = rq.len;
-	if ((c->cmd->flags & DESTRUCTIVE) && (rc = confirm(c, &rq)) != AX_OK)
+	if ((c->a.cmd->flags & DESTRUCTIVE) && (rc = confirm(c, &rq)) != AX_OK)
 		goto out;
 	if (islist) {
 		rc = run_list(c, &rq, &o);
@@ -623,10 +623,10 @@ portal_run(struct ctx *c)
 	if ((rc = send_request(c, &rq, &r)) != AX_OK)
 		goto out;
 	if (r.status == 204 || r.body_len == 0) {
-		notice(c, "%s %s: done", c->path + 6, target_of(c));
+		notice(c, "%s %s: done", c->a.path + 6, target_of(c));
 	} else {
 		rc = json_out_object(&o, r.body, r.body_len, &c->err);
-		if (rc == AX_OK && (c->cmd->flags & SHOWS_KEY))
+		if (rc == AX_OK && (c->a.cmd->flags & SHOWS_KEY))
 			notice(c, "the api_key above is shown once: store it now, it cannot be shown "
 			    "again");
 	}
