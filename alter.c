@@ -90,18 +90,18 @@ help(FILE *f, const struct ctx *c)
 		for (s = r->sub; s->name != NULL; s++)
 			fprintf(f, "  %-28s %s\n", s->name, s->help);
 	}
-	if (r->opts != NULL || portal_extra_flags(r) != NULL) {
+	if (r->opts != NULL || r->paging != NULL) {
 		fprintf(f, "\nflags:\n");
 		print_flags(f, r->opts);
-		print_flags(f, portal_extra_flags(r));
+		print_flags(f, r->paging);
 	}
 	fprintf(f, "\nglobal flags:\n");
 	print_flags(f, global_flags);
 	if (r == &root)
 		fprintf(f, "\nStart with 'alter auth login --token-file PATH' or ALTER_PAT; "
-		    "'alter COMMAND --help' says more.\n"
-		    "exit codes: 0 ok, 1 error, 2 usage, 3 auth, 4 not found, 5 conflict,\n"
-		    "6 rate limited, 7 forbidden.  See alter(1).\n");
+		    "'alter COMMAND --help' says more.\n");
+	if (r == &root)
+		print_exit_codes(f);
 }
 
 /*
@@ -159,7 +159,7 @@ comp_rows(const char *const *sh, char *path, size_t n, const struct cmd *r)
 	fputs(sh[3], stdout);
 	printf(sh[2], path, " -");
 	for (k = 0; k < 3; k++)
-		for (fl = k == 0 ? r->opts : k == 1 ? portal_extra_flags(r) : global_flags;
+		for (fl = k == 0 ? r->opts : k == 1 ? r->paging : global_flags;
 		    fl != NULL && fl->name != NULL; fl++)
 			printf(" --%s", fl->name);
 	fputs(sh[3], stdout);
@@ -259,7 +259,7 @@ parse_args(struct ctx *c, int argc, char **argv)
 			if (f == NULL)
 				f = lookup_flag(c->a.cmd->opts, a + 2, n, 0);
 			if (f == NULL)
-				f = lookup_flag(portal_extra_flags(c->a.cmd), a + 2, n, 0);
+				f = lookup_flag(c->a.cmd->paging, a + 2, n, 0);
 			if (f == NULL)
 				return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; "
 				    "see '%s --help'", (int)n, a + 2, c->a.path, c->a.path);

@@ -10,16 +10,21 @@
 #include "builtin.h"
 #include "cli.h"
 #include "creds.h"
+#include "endpoints.h"
 #include "json.h"
 #include "scopes.h"
 
 
 /* ---- auth and pats (cli.md 2.4) ---- */
 
+/* GET /v1/pats/me: the token's own record (api.md section 3). */
+static const struct endpoint *const pats_me = &endpoints[EP_PATS_ME];
+
 static enum alter_exit
 verify(struct ctx *c, struct http_response *r)
 {
-	return http_request(&c->s.http, "GET", "/v1/pats/me", NULL, 0, 1, r, &c->err);
+	return http_request(&c->s.http, pats_me->method, pats_me->path, NULL, 0,
+	    pats_me->scope != NULL, r, &c->err);
 }
 
 static enum alter_exit
@@ -78,7 +83,7 @@ cmd_auth_login(struct ctx *c)
 			    "cannot read its own scopes (it lacks dashboard_pats:read); nothing stored");
 		memset(&pat, 0, sizeof(pat));
 	} else if (r.status != 200) {
-		rc = http_failure(c, "GET", "/v1/pats/me", &r);
+		rc = http_failure(c, pats_me->method, pats_me->path, &r);
 		http_response_free(&r);
 		if (rc == AX_AUTH)
 			snprintf(c->err.msg + strlen(c->err.msg), sizeof(c->err.msg) -
@@ -88,8 +93,8 @@ cmd_auth_login(struct ctx *c)
 		i = (size_t)json_parse_pat(r.body, r.body_len, &pat);
 		http_response_free(&r);
 		if (i != 0)
-			return alter_fail(&c->err, AX_ERROR, "GET /v1/pats/me: the answer is not a "
-			    "PAT object; nothing stored");
+			return alter_fail(&c->err, AX_ERROR, "%s %s: the answer is not a PAT "
+			    "object; nothing stored", pats_me->method, pats_me->path);
 		/* 4. --scopes asserts what the token carries. */
 		if (scopes != NULL && (rc = scopes_missing(scopes, pat.scope_ptrs, pat.nscopes,
 		    missing, sizeof(missing), &nmissing, &c->err)) != AX_OK)
@@ -163,7 +168,7 @@ pat_view(struct ctx *c, int is_whoami)
 		return rc;
 	}
 	if (r.status != 200 && r.status != 403) {
-		rc = http_failure(c, "GET", "/v1/pats/me", &r);
+		rc = http_failure(c, pats_me->method, pats_me->path, &r);
 		http_response_free(&r);
 		return rc;
 	}

@@ -21,8 +21,6 @@ extern const struct cmd auth_cmds[], pats_cmds[];
 /* portal_rows.c: one table per group of cli.md section 5. */
 extern const struct cmd portal_agents[], portal_apps[], portal_audit[], portal_keys[],
 		    portal_policy[], portal_providers[], portal_secrets[];
-/* The list flags (--limit, --offset, --all) a portal row takes, or NULL. */
-const struct flag *portal_extra_flags(const struct cmd *);
 
 /* portal_run.c: runs any portal row. */
 enum alter_exit	 portal_run(struct ctx *);

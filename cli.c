@@ -210,6 +210,33 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 	    msg[0] ? ": " : "", msg, rid);
 }
 
+/* cli.md section 1: the exit codes, as the help names them. */
+static const struct {
+	enum alter_exit	 code;
+	const char	*name;
+} exit_names[] = {
+	{ AX_OK, "ok" }, { AX_ERROR, "error" }, { AX_USAGE, "usage" }, { AX_AUTH, "auth" },
+	{ AX_NOT_FOUND, "not found" }, { AX_CONFLICT, "conflict" },
+	{ AX_RATE_LIMIT, "rate limited" }, { AX_FORBIDDEN, "forbidden" }
+};
+
+void
+print_exit_codes(FILE *f)
+{
+	size_t i;
+	int col = fprintf(f, "exit codes:");
+
+	for (i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++) {
+		if (i > 0)
+			col += fprintf(f, ",");
+		if (col + 2 + (int)strlen(exit_names[i].name) + 1 > 70)
+			col = fprintf(f, "\n%d %s", exit_names[i].code, exit_names[i].name) - 1;
+		else
+			col += fprintf(f, " %d %s", exit_names[i].code, exit_names[i].name);
+	}
+	fprintf(f, ".  See alter(1).\n");
+}
+
 const char *
 dashboard(const struct ctx *c)
 {

@@ -7,6 +7,7 @@
 #define ALTER_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "alter.h"
 #include "creds.h"
@@ -39,7 +40,7 @@ enum flag_map {
 };
 
 /* How a value is checked before any request. */
-enum flag_check { V_NONE, V_DURATION, V_TIME, V_CIDRS, V_ENUM, V_ENUMS, V_RANGE, V_ID, V_NAMES };
+enum flag_check { V_NONE, V_DURATION, V_TIME, V_CIDRS, V_ENUM, V_ENUMS, V_RANGE, V_NAMES };
 
 struct flag {
 	const char	*name;		/* long name without "--" */
@@ -66,10 +67,8 @@ struct ctx;
 #define NEEDS_HTTP	0x02	/* base URL, trust, proxy (no token) */
 #define NEEDS_APP	0x04	/* {app} from --app, ALTER_APP_ID or the link */
 #define DESTRUCTIVE	0x08	/* --yes, or a question on the terminal */
-#define TYPED_CONFIRM	0x10	/* the question asks to type --confirm's value */
-#define SHOWS_KEY	0x20	/* the answer holds a plaintext key, shown once */
-#define NEEDS_FIELD	0x40	/* at least one body field */
-#define APP_FILTER	0x80	/* --app, when given, becomes the app_id query */
+#define NEEDS_FIELD	0x10	/* at least one body field */
+#define APP_FILTER	0x20	/* --app, when given, becomes the app_id query */
 
 /* Output kinds of a portal command (cli.md section 4). */
 enum out_kind { OUT_OBJECT, OUT_LIST, OUT_BARE, OUT_CURSOR, OUT_EMPTY };
@@ -90,6 +89,9 @@ struct cmd {
 	const char		*pos;		/* path placeholder the argument fills */
 	const char		*columns;	/* table columns, comma-separated */
 	const char		*defaults;	/* body defaults: "key=json;key=json" */
+	const struct flag	*paging;	/* list rows: --limit, --offset, --all */
+	const char		*confirm;	/* the question asks to type this ("name") */
+	const char		*shown_once;	/* the answer's key shown only once */
 };
 
 struct optval {
@@ -152,6 +154,8 @@ const char	*opt(const struct ctx *, const char *name);
 int		 has(const struct ctx *, const char *name);
 /* A variable's value, with empty counted as unset. */
 const char	*env(const char *name);
+/* "exit codes: 0 ok, 1 error, ..." from the table beside the enum's names. */
+void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
 const char	*dashboard(const struct ctx *);
 

@@ -30,6 +30,10 @@ static const struct flag cursor_list_flags[] = {
 	FLAG_END
 };
 
+/* A list row: its output kind and the list flags it takes. */
+#define PAGED_OFFSET	.out = OUT_LIST, .paging = offset_list_flags
+#define PAGED_CURSOR	.out = OUT_CURSOR, .paging = cursor_list_flags
+
 /* ---- apps ---- */
 
 static const struct flag apps_list_flags[] = {
@@ -63,12 +67,12 @@ const struct cmd portal_apps[] = {
 	  .out = OUT_OBJECT },
 	{ "create", .fn = portal_run, .flags = NEEDS_TOKEN, .opts = apps_create_flags,
 	  .help = "create an app", .ep = EP_APPS_CREATE, .out = OUT_OBJECT },
-	{ "delete", .fn = portal_run, .flags = NEEDS_TOKEN | DESTRUCTIVE | TYPED_CONFIRM,
+	{ "delete", .fn = portal_run, .flags = NEEDS_TOKEN | DESTRUCTIVE, .confirm = "name",
 	  .opts = apps_delete_flags, .minpos = 1, .maxpos = 1, .args = "ID",
-	  .help = "delete an app and everything in it (needs dashboard_apps:delete)",
+	  .help = "delete an app and everything in it",
 	  .ep = EP_APP_DELETE, .pos = "app", .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = NEEDS_TOKEN, .opts = apps_list_flags,
-	  .help = "list apps", .ep = EP_APPS_LIST, .out = OUT_LIST, .limit = 100,
+	  .help = "list apps", .ep = EP_APPS_LIST, PAGED_OFFSET, .limit = 100,
 	  .columns = APP_COLS },
 	{ "show", .fn = portal_run, .flags = NEEDS_TOKEN, .minpos = 1, .maxpos = 1,
 	  .args = "ID", .help = "show an app", .ep = EP_APP_GET, .pos = "app",
@@ -140,19 +144,20 @@ static const struct flag keys_rename_flags[] = {
 
 const struct cmd portal_keys[] = {
 	{ "list", .fn = portal_run, .flags = APPK, .opts = keys_list_flags,
-	  .help = "list the app's runtime API keys", .ep = EP_KEYS_LIST, .out = OUT_LIST,
+	  .help = "list the app's runtime API keys", .ep = EP_KEYS_LIST, PAGED_OFFSET,
 	  .limit = 200, .columns = KEY_COLS },
-	{ "mint", .fn = portal_run, .flags = APPK | SHOWS_KEY, .opts = keys_mint_flags,
+	{ "mint", .fn = portal_run, .flags = APPK, .opts = keys_mint_flags,
 	  .help = "mint a key (its plaintext is shown once)", .ep = EP_KEYS_MINT,
-	  .out = OUT_OBJECT, .defaults = "key_type=\"runtime\"" },
+	  .out = OUT_OBJECT, .defaults = "key_type=\"runtime\"",
+	  .shown_once = "api_key" },
 	{ "rename", .fn = portal_run, .flags = APPK, .opts = keys_rename_flags,
 	  .help = "rename a key", .ep = EP_KEY_RENAME, .out = OUT_OBJECT },
 	{ "revoke", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = keys_revoke_flags,
-	  .help = "revoke a key (needs dashboard_keys:admin)", .ep = EP_KEY_REVOKE,
+	  .help = "revoke a key", .ep = EP_KEY_REVOKE,
 	  .out = OUT_OBJECT },
-	{ "rotate", .fn = portal_run, .flags = APPK | SHOWS_KEY, .opts = keys_rotate_flags,
+	{ "rotate", .fn = portal_run, .flags = APPK, .opts = keys_rotate_flags,
 	  .help = "rotate a key (the new plaintext is shown once)", .ep = EP_KEY_ROTATE,
-	  .out = OUT_OBJECT },
+	  .out = OUT_OBJECT, .shown_once = "api_key" },
 	{ "show", .fn = portal_run, .flags = APPK, .opts = keys_key_flags,
 	  .help = "show a key", .ep = EP_KEY_GET, .out = OUT_OBJECT },
 	{ "statistics", .fn = portal_run, .flags = APPK, .help = "count the app's keys",
@@ -214,23 +219,23 @@ static const struct flag agents_revoke_key_flags[] = {
 
 const struct cmd portal_agents[] = {
 	{ "audit", .fn = portal_run, .flags = APPK, .opts = agents_agent_flags,
-	  .help = "portal actions taken on an agent", .ep = EP_AGENT_AUDIT, .out = OUT_LIST,
+	  .help = "portal actions taken on an agent", .ep = EP_AGENT_AUDIT, PAGED_OFFSET,
 	  .limit = 100, .columns = EVENT_COLS },
 	{ "create", .fn = portal_run, .flags = APPK, .opts = agents_create_flags,
 	  .help = "create an agent", .ep = EP_AGENTS_CREATE, .out = OUT_OBJECT },
 	{ "deprecate-key", .fn = portal_run, .flags = APPK, .opts = agents_key_flags,
 	  .help = "deprecate an agent key", .ep = EP_AGENT_KEY_DEPRECATE, .out = OUT_OBJECT },
 	{ "list", .fn = portal_run, .flags = APPK, .opts = agents_list_flags,
-	  .help = "list agents", .ep = EP_AGENTS_LIST, .out = OUT_LIST, .limit = 50,
+	  .help = "list agents", .ep = EP_AGENTS_LIST, PAGED_OFFSET, .limit = 50,
 	  .columns = "id,name,display_name,type,status,created_at" },
 	{ "list-keys", .fn = portal_run, .flags = APPK, .opts = agents_agent_flags,
 	  .help = "list an agent's keys", .ep = EP_AGENT_KEYS, .out = OUT_BARE,
 	  .columns = "key_id,name,key_prefix,status,created_at" },
-	{ "mint-key", .fn = portal_run, .flags = APPK | SHOWS_KEY, .opts = agents_agent_flags,
+	{ "mint-key", .fn = portal_run, .flags = APPK, .opts = agents_agent_flags,
 	  .help = "mint an agent key (its plaintext is shown once)", .ep = EP_AGENT_MINT_KEY,
-	  .out = OUT_OBJECT },
+	  .out = OUT_OBJECT, .shown_once = "api_key" },
 	{ "revoke", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = agents_revoke_flags,
-	  .help = "revoke an agent (needs dashboard_agents:admin)", .ep = EP_AGENT_REVOKE,
+	  .help = "revoke an agent", .ep = EP_AGENT_REVOKE,
 	  .out = OUT_OBJECT },
 	{ "revoke-key", .fn = portal_run, .flags = APPK | DESTRUCTIVE,
 	  .opts = agents_revoke_key_flags, .help = "revoke an agent key",
@@ -297,14 +302,14 @@ const struct cmd portal_providers[] = {
 	PROVIDERS_CREATE("configure"),
 	PROVIDERS_CREATE("create"),
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = providers_delete_flags,
-	  .help = "remove a provider (needs dashboard_providers:admin)",
+	  .help = "remove a provider",
 	  .ep = EP_PROVIDER_DELETE, .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's providers",
-	  .ep = EP_PROVIDERS_LIST, .out = OUT_LIST, .limit = 100,
+	  .ep = EP_PROVIDERS_LIST, PAGED_OFFSET, .limit = 100,
 	  .columns = "provider,status,credential_source,grant_count,created_at" },
 	{ "list-catalog", .fn = portal_run, .flags = NEEDS_HTTP,
 	  .help = "list the providers Alter supports (no token needed)", .ep = EP_CATALOG,
-	  .out = OUT_LIST, .limit = 100, .columns = "id,name,default_scopes" },
+	  PAGED_OFFSET, .limit = 100, .columns = "id,name,default_scopes" },
 	{ "show", .fn = portal_run, .flags = APPK, .opts = providers_one_flags,
 	  .help = "show a provider", .ep = EP_PROVIDER_GET, .out = OUT_OBJECT },
 	{ "update", .fn = portal_run, .flags = APPK | NEEDS_FIELD,
@@ -341,12 +346,12 @@ const struct cmd portal_secrets[] = {
 	  .out = OUT_BARE, .columns = "kind,id,name" },
 	{ "create", .fn = portal_run, .flags = APPK, .opts = secrets_create_flags,
 	  .help = "store a secret", .ep = EP_SECRETS_CREATE, .out = OUT_OBJECT },
-	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE | TYPED_CONFIRM,
+	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .confirm = "slug",
 	  .opts = secrets_delete_flags, .minpos = 1, .maxpos = 1, .args = "ID",
-	  .help = "delete a secret (needs dashboard_secrets:delete)", .ep = EP_SECRET_DELETE,
+	  .help = "delete a secret", .ep = EP_SECRET_DELETE,
 	  .pos = "secret", .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's secrets",
-	  .ep = EP_SECRETS_LIST, .out = OUT_LIST, .limit = 100,
+	  .ep = EP_SECRETS_LIST, PAGED_OFFSET, .limit = 100,
 	  .columns = "id,name,slug,template,created_at" },
 	{ "rotate", .fn = portal_run, .flags = APPK, .opts = secrets_rotate_flags, .minpos = 1,
 	  .maxpos = 1, .args = "ID", .help = "replace a secret's value", .ep = EP_SECRET_ROTATE,
@@ -355,7 +360,7 @@ const struct cmd portal_secrets[] = {
 	  .help = "show a secret (never its value)", .ep = EP_SECRET_GET, .pos = "secret",
 	  .out = OUT_OBJECT },
 	{ "templates", .fn = portal_run, .flags = APPK, .help = "list secret templates",
-	  .ep = EP_TEMPLATES, .out = OUT_LIST, .limit = 100,
+	  .ep = EP_TEMPLATES, PAGED_OFFSET, .limit = 100,
 	  .columns = "id,name,credential_type" },
 	{ NULL }
 };
@@ -396,19 +401,19 @@ static const struct flag rules_delete_flags[] = { FLAG_YES, FLAG_END };
 
 static const struct cmd policy_rules[] = {
 	{ "create", .fn = portal_run, .flags = APPK, .opts = rules_create_flags,
-	  .help = "create a rule (needs dashboard_app_policy:rules_create)",
+	  .help = "create a rule",
 	  .ep = EP_RULES_CREATE, .out = OUT_OBJECT, .defaults = "config={};enabled=true" },
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = rules_delete_flags,
 	  .minpos = 1, .maxpos = 1, .args = "RULE",
-	  .help = "delete a rule (needs dashboard_app_policy:rules_delete)",
+	  .help = "delete a rule",
 	  .ep = EP_RULE_DELETE, .pos = "rule", .out = OUT_EMPTY },
 	{ "get", .fn = portal_run, .flags = APPK, .minpos = 1, .maxpos = 1, .args = "RULE",
 	  .help = "show a rule", .ep = EP_RULE_GET, .pos = "rule", .out = OUT_OBJECT },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's rules",
-	  .ep = EP_RULES_LIST, .out = OUT_LIST, .limit = 100, .columns = RULE_COLS },
+	  .ep = EP_RULES_LIST, PAGED_OFFSET, .limit = 100, .columns = RULE_COLS },
 	{ "update", .fn = portal_run, .flags = APPK | NEEDS_FIELD, .opts = rules_update_flags,
 	  .minpos = 1, .maxpos = 1, .args = "RULE",
-	  .help = "change a rule (needs dashboard_app_policy:rules_update)",
+	  .help = "change a rule",
 	  .ep = EP_RULE_UPDATE, .pos = "rule", .out = OUT_OBJECT },
 	{ NULL }
 };
@@ -438,23 +443,10 @@ static const struct flag audit_list_flags[] = {
 const struct cmd portal_audit[] = {
 	{ "list", .fn = portal_run, .flags = NEEDS_TOKEN | APP_FILTER, .opts = audit_list_flags,
 	  .help = "the organisation's audit events (filtered by --app when given)",
-	  .ep = EP_AUDIT_EVENTS, .out = OUT_CURSOR, .limit = 100,
+	  .ep = EP_AUDIT_EVENTS, PAGED_CURSOR, .limit = 100,
 	  .columns = "id,created_at,app_id,action,outcome,policy_decision" },
 	{ "show", .fn = portal_run, .flags = NEEDS_TOKEN, .minpos = 1, .maxpos = 1,
 	  .args = "TRACE_ID", .help = "one trace and its events", .ep = EP_AUDIT_TRACE,
 	  .pos = "trace", .out = OUT_OBJECT },
 	{ NULL }
 };
-
-const struct flag *
-portal_extra_flags(const struct cmd *r)
-{
-	if (r->fn != portal_run)
-		return NULL;
-	if (r->out == OUT_LIST)
-		return offset_list_flags;
-	if (r->out == OUT_CURSOR)
-		return cursor_list_flags;
-	return NULL;
-}
-

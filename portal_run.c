@@ -163,14 +163,12 @@ struct request {
 	char			 app[256];
 };
 
-/* The value that fills {name} of the path template. */
+/* The value the row's argument or one of its flags gives {name}, or NULL. */
 static const char *
-placeholder(struct ctx *c, struct request *rq, const char *name, size_t n)
+own_placeholder(const struct ctx *c, const char *name, size_t n)
 {
 	const struct flag *f;
 
-	if (n == 3 && strncmp(name, "app", 3) == 0 && rq->app[0] != '\0')
-		return rq->app;
 	if (c->a.cmd->pos != NULL && strlen(c->a.cmd->pos) == n &&
 	    strncmp(c->a.cmd->pos, name, n) == 0 && c->a.npos > 0)
 		return c->a.pos[0];
@@ -178,6 +176,15 @@ placeholder(struct ctx *c, struct request *rq, const char *name, size_t n)
 		if (f->map == M_PATH && strlen(f->key) == n && strncmp(f->key, name, n) == 0)
 			return opt(c, f->name);
 	return NULL;
+}
+
+/* The value that fills {name} of the path template. */
+static const char *
+placeholder(struct ctx *c, struct request *rq, const char *name, size_t n)
+{
+	if (n == 3 && strncmp(name, "app", 3) == 0 && rq->app[0] != '\0')
+		return rq->app;
+	return own_placeholder(c, name, n);
 }
 
 static enum alter_exit
@@ -423,31 +430,29 @@ build_request(struct ctx *c, struct request *rq)
 
 /* ---- confirmation (cli.md 5) ---- */
 
-/* What a destructive command acts on: its argument or its path flag. */
+/*
+ * What a command acts on: the value of the last placeholder of its path
+ * that its argument or flags fill ({key} in /agents/{agent}/keys/{key}).
+ */
 static const char *
 target_of(const struct ctx *c)
 {
-	const struct flag *f;
+	const char *t = endpoints[c->a.cmd->ep].path, *v, *target = "";
 
-	if (c->a.npos > 0)
-		return c->a.pos[0];
-	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
-		if (f->map == M_PATH && strcmp(f->key, "agent") != 0)
-			return opt(c, f->name);
-	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
-		if (f->map == M_PATH)
-			return opt(c, f->name);
-	return "";
+	for (; (t = strchr(t, '{')) != NULL; t = strchr(t, '}'))
+		if ((v = own_placeholder(c, t + 1, strcspn(t + 1, "}"))) != NULL)
+			target = v;
+	return target;
 }
 
 static enum alter_exit
 confirm(struct ctx *c, struct request *rq)
 {
-	const char *target = target_of(c), *what = c->a.cmd->ep == EP_APP_DELETE ? "name" : "slug";
+	const char *target = target_of(c), *what = c->a.cmd->confirm;
 	char answer[TARGET_MAX];
 	FILE *tty;
 	size_t n;
-	int typed = (c->a.cmd->flags & TYPED_CONFIRM) && !has(c, "confirm");
+	int typed = what != NULL && !has(c, "confirm");
 
 	if (typed && has(c, "yes"))
 		return alter_fail(&c->err, AX_USAGE, "'%s' needs --confirm with the %s to check, "
@@ -513,6 +518,22 @@ send_request(struct ctx *c, struct request *rq, struct http_response *r)
 	return rc;
 }
 
+/* A list flag's value, checked by its row, into *out when given. */
+static enum alter_exit
+paging_value(struct ctx *c, const char *name, long *out)
+{
+	const struct flag *f;
+	enum alter_exit rc;
+
+	for (f = c->a.cmd->paging; f != NULL && f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0 && opt(c, name) != NULL) {
+			if ((rc = check_value(c, f, opt(c, name))) != AX_OK)
+				return rc;
+			*out = strtol(opt(c, name), NULL, 10);
+		}
+	return AX_OK;
+}
+
 static enum alter_exit
 run_list(struct ctx *c, struct request *rq, struct json_out *o)
 {
@@ -523,14 +544,9 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	size_t nitems;
 	int more, all = has(c, "all");
 
-	if (c->a.cmd->out != OUT_BARE) {
-		if (opt(c, "limit") != NULL &&
-		    parse_int(opt(c, "limit"), 1, 1000, "--limit", &limit, &c->err) != AX_OK)
-			return AX_USAGE;
-		if (opt(c, "offset") != NULL &&
-		    parse_int(opt(c, "offset"), 0, INT_MAX, "--offset", &offset, &c->err) != AX_OK)
-			return AX_USAGE;
-	}
+	if ((rc = paging_value(c, "limit", &limit)) != AX_OK ||
+	    (rc = paging_value(c, "offset", &offset)) != AX_OK)
+		return rc;
 	for (;;) {
 		/* Each page: the flags' query, then this page's parameters. */
 		rq->len = rq->qbase;
@@ -600,14 +616,15 @@ portal_run(struct ctx *c)
 	    &c->err)) != AX_OK)
 		return rc;
 	/* The plaintext key is shown once: --fields must not drop it. */
-	if ((c->a.cmd->flags & SHOWS_KEY) && format != FMT_TABLE && o.nfields > 0) {
+	if (c->a.cmd->shown_once != NULL && format != FMT_TABLE && o.nfields > 0) {
 		size_t k;
 
-		for (k = 0; k < o.nfields && strcmp(o.fields[k], "api_key") != 0; k++)
+		for (k = 0; k < o.nfields && strcmp(o.fields[k], c->a.cmd->shown_once) != 0;
+		    k++)
 			;
 		if (k == o.nfields)
-			return alter_fail(&c->err, AX_USAGE, "--fields must include api_key: '%s' "
-			    "shows the new key only once", c->a.path);
+			return alter_fail(&c->err, AX_USAGE, "--fields must include %s: '%s' "
+			    "shows the new key only once", c->a.cmd->shown_once, c->a.path);
 	}
 	if ((c->a.cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
 		return rc;
@@ -626,9 +643,9 @@ portal_run(struct ctx *c)
 		notice(c, "%s %s: done", c->a.path + 6, target_of(c));
 	} else {
 		rc = json_out_object(&o, r.body, r.body_len, &c->err);
-		if (rc == AX_OK && (c->a.cmd->flags & SHOWS_KEY))
-			notice(c, "the api_key above is shown once: store it now, it cannot be shown "
-			    "again");
+		if (rc == AX_OK && c->a.cmd->shown_once != NULL)
+			notice(c, "the %s above is shown once: store it now, it cannot be shown "
+			    "again", c->a.cmd->shown_once);
 	}
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
