@@ -55,7 +55,7 @@ OBJ    = $(BUILD)/obj
 LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
-          $(OBJ)/portal_rows.o $(OBJ)/portal_run.o
+          $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
 UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
 FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 

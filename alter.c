@@ -211,64 +211,85 @@ add_val(struct ctx *c, const struct flag *f, const char *v)
 	return AX_OK;
 }
 
+/* A word that is not a flag: the next command of the path, or an argument. */
+static enum alter_exit
+parse_word(struct ctx *c, char *a)
+{
+	const struct cmd *s;
+	size_t n;
+
+	if (c->a.cmd->sub != NULL && c->a.npos == 0) {
+		for (s = c->a.cmd->sub; s->name != NULL && strcmp(s->name, a) != 0; s++)
+			;
+		if (s->name != NULL) {
+			c->a.cmd = s;
+			n = strlen(c->a.path);
+			snprintf(c->a.path + n, sizeof(c->a.path) - n, " %s", s->name);
+			return AX_OK;
+		}
+		if (c->a.cmd->fn == NULL)
+			return alter_fail(&c->err, AX_USAGE, "unknown command '%s' for '%s'; see "
+			    "'%s --help'", a, c->a.path, c->a.path);
+	}
+	if (c->a.npos == POS_MAX)
+		return alter_fail(&c->err, AX_USAGE, "too many arguments");
+	c->a.pos[c->a.npos++] = a;
+	return AX_OK;
+}
+
+/* The row of flag a ("--name", "--name=v" or "-x"); *eq at its '=' if any. */
+static enum alter_exit
+parse_flag(struct ctx *c, char *a, char **eq, const struct flag **f)
+{
+	size_t n;
+
+	*eq = NULL;
+	*f = NULL;
+	if (a[1] != '-') {
+		if (a[2] != '\0' || (*f = lookup_flag(global_flags, NULL, 0, a[1])) == NULL)
+			return alter_fail(&c->err, AX_USAGE, "unknown flag '-%c' for '%s'; "
+			    "see '%s --help'", a[1], c->a.path, c->a.path);
+		return AX_OK;
+	}
+	*eq = strchr(a + 2, '=');
+	n = *eq ? (size_t)(*eq - a - 2) : strlen(a + 2);
+	/* cli.md 2.2: a token in argv is refused, and never echoed. */
+	if (n == 5 && strncmp(a + 2, "token", 5) == 0)
+		return alter_fail(&c->err, AX_USAGE, "--token is refused: a value in argv is "
+		    "visible to every local user; use ALTER_PAT, --token-file PATH or "
+		    "--token-stdin (alter auth login)");
+	if ((*f = lookup_flag(global_flags, a + 2, n, 0)) == NULL &&
+	    (*f = lookup_flag(c->a.cmd->opts, a + 2, n, 0)) == NULL &&
+	    (*f = lookup_flag(c->a.cmd->paging, a + 2, n, 0)) == NULL)
+		return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; see "
+		    "'%s --help'", (int)n, a + 2, c->a.path, c->a.path);
+	return AX_OK;
+}
+
 static enum alter_exit
 parse_args(struct ctx *c, int argc, char **argv)
 {
-	const struct cmd *s;
 	const struct flag *f;
+	enum alter_exit rc;
+	char *eq;
 	int i, flags_done = 0;
-	size_t n;
 
 	c->a.cmd = &root;
 	snprintf(c->a.path, sizeof(c->a.path), "alter");
 	for (i = 1; i < argc; i++) {
-		char *a = argv[i], *eq = NULL, sn = 0;
+		char *a = argv[i];
 
 		if (flags_done || a[0] != '-' || a[1] == '\0') {
-			if (c->a.cmd->sub != NULL && c->a.npos == 0) {
-				for (s = c->a.cmd->sub; s->name != NULL && strcmp(s->name, a) != 0; s++)
-					;
-				if (s->name != NULL) {
-					c->a.cmd = s;
-					n = strlen(c->a.path);
-					snprintf(c->a.path + n, sizeof(c->a.path) - n, " %s", s->name);
-					continue;
-				}
-				if (c->a.cmd->fn == NULL)
-					return alter_fail(&c->err, AX_USAGE, "unknown command '%s' for "
-					    "'%s'; see '%s --help'", a, c->a.path, c->a.path);
-			}
-			if (c->a.npos == POS_MAX)
-				return alter_fail(&c->err, AX_USAGE, "too many arguments");
-			c->a.pos[c->a.npos++] = a;
+			if ((rc = parse_word(c, a)) != AX_OK)
+				return rc;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
 			flags_done = 1;
 			continue;
 		}
-		if (a[1] == '-') {
-			eq = strchr(a + 2, '=');
-			n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			/* cli.md 2.2: a token in argv is refused, and never echoed. */
-			if (n == 5 && strncmp(a + 2, "token", 5) == 0)
-				return alter_fail(&c->err, AX_USAGE, "--token is refused: a value in "
-				    "argv is visible to every local user; use ALTER_PAT, "
-				    "--token-file PATH or --token-stdin (alter auth login)");
-			f = lookup_flag(global_flags, a + 2, n, 0);
-			if (f == NULL)
-				f = lookup_flag(c->a.cmd->opts, a + 2, n, 0);
-			if (f == NULL)
-				f = lookup_flag(c->a.cmd->paging, a + 2, n, 0);
-			if (f == NULL)
-				return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; "
-				    "see '%s --help'", (int)n, a + 2, c->a.path, c->a.path);
-		} else {
-			sn = a[1];
-			if (a[2] != '\0' || (f = lookup_flag(global_flags, NULL, 0, sn)) == NULL)
-				return alter_fail(&c->err, AX_USAGE, "unknown flag '-%c' for '%s'; "
-				    "see '%s --help'", sn, c->a.path, c->a.path);
-		}
+		if ((rc = parse_flag(c, a, &eq, &f)) != AX_OK)
+			return rc;
 		if (f->kind == F_BOOL) {
 			if (eq != NULL)
 				return alter_fail(&c->err, AX_USAGE, "--%s takes no value", f->name);

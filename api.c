@@ -34,17 +34,47 @@ cmd_version(struct ctx *c)
 
 static const char *const api_methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD" };
 
+/* PATH and each --query k=v, percent-encoded, into target. */
+static enum alter_exit
+api_target(struct ctx *c, const char *path, char *target, size_t cap)
+{
+	const struct optval *q;
+	const char *eq;
+	size_t n = strlen(path);
+	int k;
+
+	if (path[0] != '/')
+		return alter_fail(&c->err, AX_USAGE, "path '%s' must start with '/'", path);
+	if (n >= cap)
+		return alter_fail(&c->err, AX_USAGE, "path '%s' is too long", path);
+	memcpy(target, path, n + 1);
+	for (k = 0; (q = find_val(c, "query", k)) != NULL; k++) {
+		if ((eq = strchr(q->v, '=')) == NULL || eq == q->v)
+			return alter_fail(&c->err, AX_USAGE, "--query '%s' must be key=value", q->v);
+		if (n + 2 >= cap)
+			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
+		target[n] = strchr(target, '?') ? '&' : '?';
+		target[++n] = '\0';
+		if (http_pct_encode(target, cap, &n, q->v, (size_t)(eq - q->v)) != 0 ||
+		    n + 2 >= cap)
+			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
+		target[n++] = '=';
+		target[n] = '\0';
+		if (http_pct_encode(target, cap, &n, eq + 1, strlen(eq + 1)) != 0)
+			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
+	}
+	return AX_OK;
+}
+
 enum alter_exit
 cmd_api(struct ctx *c)
 {
 	struct http_response r;
-	const struct optval *q;
-	const char *method = c->a.pos[0], *path = c->a.pos[1], *eq;
+	const char *method = c->a.pos[0], *path = c->a.pos[1];
 	char target[8192];
 	char *body = NULL;
-	size_t n, blen = 0, i;
+	size_t blen = 0, i;
 	enum alter_exit rc;
-	int k;
 
 	for (i = 0; i < sizeof(api_methods) / sizeof(api_methods[0]); i++)
 		if (strcmp(method, api_methods[i]) == 0)
@@ -52,27 +82,8 @@ cmd_api(struct ctx *c)
 	if (i == sizeof(api_methods) / sizeof(api_methods[0]))
 		return alter_fail(&c->err, AX_USAGE, "method '%s' must be one of GET, POST, PUT, "
 		    "PATCH, DELETE, HEAD", method);
-	if (path[0] != '/')
-		return alter_fail(&c->err, AX_USAGE, "path '%s' must start with '/'", path);
-	n = strlen(path);
-	if (n >= sizeof(target))
-		return alter_fail(&c->err, AX_USAGE, "path '%s' is too long", path);
-	memcpy(target, path, n + 1);
-	for (k = 0; (q = find_val(c, "query", k)) != NULL; k++) {
-		if ((eq = strchr(q->v, '=')) == NULL || eq == q->v)
-			return alter_fail(&c->err, AX_USAGE, "--query '%s' must be key=value", q->v);
-		if (n + 2 >= sizeof(target))
-			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
-		target[n] = strchr(target, '?') ? '&' : '?';
-		target[++n] = '\0';
-		if (http_pct_encode(target, sizeof(target), &n, q->v, (size_t)(eq - q->v)) != 0 ||
-		    n + 2 >= sizeof(target))
-			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
-		target[n++] = '=';
-		target[n] = '\0';
-		if (http_pct_encode(target, sizeof(target), &n, eq + 1, strlen(eq + 1)) != 0)
-			return alter_fail(&c->err, AX_USAGE, "--query makes the path too long");
-	}
+	if ((rc = api_target(c, path, target, sizeof(target))) != AX_OK)
+		return rc;
 	if (opt(c, "input") != NULL) {
 		if ((rc = read_input(opt(c, "input"), "--input", INPUT_BODY_MAX, &body, &blen,
 		    &c->err)) != AX_OK)

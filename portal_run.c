@@ -4,8 +4,6 @@
  * destructive commands, and portal_run, which sends the request and
  * prints the answer through json.c (cli.md sections 4, 5).
  */
-#include <arpa/inet.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,141 +14,9 @@
 #include "cli.h"
 #include "endpoints.h"
 #include "json.h"
+#include "portal.h"
 
-#define SECRET_MAX	65536		/* cli.md 5: secret values, at most 64 KiB */
 #define TARGET_MAX	4096
-
-/* ---- checking values ---- */
-
-static int
-in_list(const char *v, size_t n, const char *allowed)
-{
-	const char *a = allowed, *e;
-
-	for (;; a = e + 1) {
-		e = strchr(a, '|');
-		if ((e ? (size_t)(e - a) : strlen(a)) == n && strncmp(a, v, n) == 0)
-			return 1;
-		if (e == NULL)
-			return 0;
-	}
-}
-
-static int
-valid_cidr(const char *s, size_t n)
-{
-	char buf[64], *slash;
-	unsigned char addr[16];
-	long prefix, max;
-	char *end;
-
-	if (n == 0 || n >= sizeof(buf))
-		return 0;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		max = 32;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		max = 128;
-	else
-		return 0;
-	if (slash == NULL)
-		return 1;
-	if (slash[1] < '0' || slash[1] > '9')
-		return 0;
-	prefix = strtol(slash + 1, &end, 10);
-	return *end == '\0' && prefix >= 1 && prefix <= max;
-}
-
-/* Apply f->check to each comma-separated item (or the whole value). */
-static enum alter_exit
-check_value(struct ctx *c, const struct flag *f, const char *v)
-{
-	const char *s, *e;
-	long n, secs;
-	long long t;
-	size_t len;
-
-	switch (f->check) {
-	case V_NONE:
-		return AX_OK;
-	case V_DURATION:
-		if (alter_parse_duration(v, &secs) == 0)
-			return AX_OK;
-		return alter_fail(&c->err, AX_USAGE, "--%s '%s' must be a duration such as 30d, "
-		    "12h or 5m", f->name, v);
-	case V_TIME:
-		if (alter_parse_time(v, &t) == 0)
-			return AX_OK;
-		return alter_fail(&c->err, AX_USAGE, "--%s '%s' must be an RFC 3339 time such as "
-		    "2026-01-31T12:00:00Z", f->name, v);
-	case V_RANGE:
-		if (parse_int(v, f->lo, f->hi, "", &n, &c->err) == AX_OK)
-			return AX_OK;
-		return alter_fail(&c->err, AX_USAGE, "--%s '%s' must be a whole number from %d to "
-		    "%d", f->name, v, f->lo, f->hi);
-	case V_ENUM:
-		if (in_list(v, strlen(v), f->allowed))
-			return AX_OK;
-		return alter_fail(&c->err, AX_USAGE, "--%s '%s' must be one of %s", f->name, v,
-		    f->allowed);
-	default:
-		break;
-	}
-	/* Comma-separated lists. */
-	for (s = v;; s = e + 1) {
-		e = strchr(s, ',');
-		len = e ? (size_t)(e - s) : strlen(s);
-		while (len > 0 && *s == ' ')
-			s++, len--;
-		while (len > 0 && s[len - 1] == ' ')
-			len--;
-		if (len == 0 || memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL)
-			return alter_fail(&c->err, AX_USAGE, "--%s '%s': empty entry or space inside "
-			    "an entry", f->name, v);
-		if (f->check == V_ENUMS && !in_list(s, len, f->allowed))
-			return alter_fail(&c->err, AX_USAGE, "--%s: '%.*s' must be one of %s",
-			    f->name, (int)len, s, f->allowed);
-		if (f->check == V_CIDRS && !valid_cidr(s, len))
-			return alter_fail(&c->err, AX_USAGE, "--%s: '%.*s' is not an IP network "
-			    "(address/prefix, prefix 1 or more: /0 is refused)", f->name, (int)len, s);
-		if (e == NULL)
-			return AX_OK;
-	}
-}
-
-/* cli.md 5: a secret is read from - or @file, 64 KiB at most, one newline off. */
-static enum alter_exit
-read_secret(struct ctx *c, const char *flag, const char *v, char **out)
-{
-	enum alter_exit rc;
-	size_t len;
-	char *buf;
-
-	*out = NULL;
-	if (strcmp(v, "-") != 0 && v[0] != '@')
-		return alter_fail(&c->err, AX_USAGE, "%s takes - (standard input) or @FILE: an "
-		    "inline secret would be visible in ps and shell history", flag);
-	if ((rc = read_input(v, flag, SECRET_MAX, &buf, &len, &c->err)) != AX_OK)
-		return rc;
-	if (memchr(buf, '\0', len) != NULL || (len >= 2 &&
-	    (((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
-	    ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff)))) {
-		explicit_bzero(buf, len);
-		free(buf);
-		return alter_fail(&c->err, AX_USAGE, "%s: the value has NUL bytes or a UTF-16 "
-		    "byte-order mark; save it as UTF-8", flag);
-	}
-	if (len > 0 && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	if (len > 0 && buf[len - 1] == '\r')
-		buf[--len] = '\0';
-	*out = buf;
-	return AX_OK;
-}
 
 /* ---- building the request ---- */
 
@@ -247,6 +113,57 @@ body_setter(const struct ctx *c, const char *key, const struct flag *before)
 	return NULL;
 }
 
+/* "key": ["a", "b"] from the comma-separated value v of flag f. */
+static enum alter_exit
+body_list(struct ctx *c, struct request *rq, const struct flag *f, const char *flag,
+    const char *key, const char *v)
+{
+	char item[512];
+	const char *s, *e;
+	size_t len;
+	int r = 0;
+
+	if (json_body_set_json(rq->body, key, "[]", 2, flag, &c->err) != AX_OK)
+		return c->err.code;
+	for (s = v;; s = e + 1) {
+		e = strchr(s, ',');
+		len = e ? (size_t)(e - s) : strlen(s);
+		while (len > 0 && *s == ' ')
+			s++, len--;
+		while (len > 0 && s[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof(item))
+			return alter_fail(&c->err, AX_USAGE, "--%s '%s': empty or overlong entry",
+			    f->name, v);
+		memcpy(item, s, len);
+		item[len] = '\0';
+		r |= json_body_push_str(rq->body, key, item);
+		if (e == NULL)
+			break;
+	}
+	if (r != 0)
+		return alter_fail(&c->err, AX_ERROR, "out of memory building the request");
+	return AX_OK;
+}
+
+/* "key": a JSON value given inline, as @file or on standard input. */
+static enum alter_exit
+body_json(struct ctx *c, struct request *rq, const char *flag, const char *key,
+    const char *v)
+{
+	enum alter_exit rc;
+	char *text;
+	size_t len;
+
+	if (v[0] != '@' && strcmp(v, "-") != 0)
+		return json_body_set_json(rq->body, key, v, strlen(v), flag, &c->err);
+	if ((rc = read_input(v, flag, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
+		return rc;
+	rc = json_body_set_json(rq->body, key, text, len, flag, &c->err);
+	free(text);
+	return rc;
+}
+
 static enum alter_exit
 body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 {
@@ -255,7 +172,6 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 	const struct optval *ov;
 	enum alter_exit rc = AX_OK;
 	char when[32], flag[40], *text = NULL;
-	size_t len;
 	long secs, n;
 	int k, r = 0;
 
@@ -269,27 +185,7 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 		r = json_body_set_str(rq->body, key, v);
 		break;
 	case M_BODY_LIST:
-		if (json_body_set_json(rq->body, key, "[]", 2, flag, &c->err) != AX_OK)
-			return c->err.code;
-		for (const char *s = v, *e;; s = e + 1) {
-			char item[512];
-
-			e = strchr(s, ',');
-			len = e ? (size_t)(e - s) : strlen(s);
-			while (len > 0 && *s == ' ')
-				s++, len--;
-			while (len > 0 && s[len - 1] == ' ')
-				len--;
-			if (len == 0 || len >= sizeof(item))
-				return alter_fail(&c->err, AX_USAGE, "--%s '%s': empty or overlong entry",
-				    f->name, v);
-			memcpy(item, s, len);
-			item[len] = '\0';
-			r |= json_body_push_str(rq->body, key, item);
-			if (e == NULL)
-				break;
-		}
-		break;
+		return body_list(c, rq, f, flag, key, v);
 	case M_BODY_MULTI:
 		for (k = 0; (ov = find_val(c, f->name, k)) != NULL; k++)
 			r |= json_body_push_str(rq->body, key, ov->v);
@@ -304,15 +200,7 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 		r = json_body_set_bool(rq->body, key, f->map == M_BODY_TRUE);
 		break;
 	case M_BODY_JSON:
-		if (v[0] == '@' || strcmp(v, "-") == 0) {
-			if ((rc = read_input(v, flag, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
-				return rc;
-			rc = json_body_set_json(rq->body, key, text, len, flag, &c->err);
-			free(text);
-		} else {
-			rc = json_body_set_json(rq->body, key, v, strlen(v), flag, &c->err);
-		}
-		return rc;
+		return body_json(c, rq, flag, key, v);
 	case M_BODY_SECRET:
 		if ((rc = read_secret(c, flag, v, &text)) != AX_OK)
 			return rc;
@@ -360,17 +248,13 @@ apply_defaults(struct ctx *c, struct request *rq)
 	return AX_OK;
 }
 
+/* The query from the row's flags, each value checked first. */
 static enum alter_exit
-build_request(struct ctx *c, struct request *rq)
+build_query(struct ctx *c, struct request *rq)
 {
 	const struct flag *f;
-	enum alter_exit rc;
-	char *text;
-	size_t len;
-	int any = 0;
+	enum alter_exit rc = AX_OK;
 
-	if ((rc = build_path(c, rq)) != AX_OK)
-		return rc;
 	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++) {
 		const char *v = opt(c, f->name);
 
@@ -390,15 +274,21 @@ build_request(struct ctx *c, struct request *rq)
 		if (rc != AX_OK)
 			return rc;
 	}
-	if ((c->a.cmd->flags & APP_FILTER) && opt(c, "app") != NULL &&
-	    (rc = add_query(c, rq, "app_id", opt(c, "app"))) != AX_OK)
-		return rc;
-	/* Standard input can feed one flag only. */
-	for (f = c->a.cmd->opts, len = 0; f != NULL && f->name != NULL; f++)
-		if (opt(c, f->name) != NULL && strcmp(opt(c, f->name), "-") == 0 && len++ > 0)
-			return alter_fail(&c->err, AX_USAGE, "only one flag can read standard input "
-			    "('-'); use @FILE for --%s", f->name);
-	/* The body: --input first, then the flags on top of it. */
+	if ((c->a.cmd->flags & APP_FILTER) && opt(c, "app") != NULL)
+		return add_query(c, rq, "app_id", opt(c, "app"));
+	return AX_OK;
+}
+
+/* The body: --input first, then the flags on top of it, then the defaults. */
+static enum alter_exit
+build_body(struct ctx *c, struct request *rq)
+{
+	const struct flag *f;
+	enum alter_exit rc;
+	char *text;
+	size_t len;
+	int any = 0;
+
 	if (opt(c, "input") != NULL) {
 		if ((rc = read_input(opt(c, "input"), "--input", INPUT_BODY_MAX, &text, &len,
 		    &c->err)) != AX_OK)
@@ -426,6 +316,24 @@ build_request(struct ctx *c, struct request *rq)
 		return alter_fail(&c->err, AX_USAGE, "'%s' needs at least one field to change; see "
 		    "'%s --help'", c->a.path, c->a.path);
 	return apply_defaults(c, rq);
+}
+
+static enum alter_exit
+build_request(struct ctx *c, struct request *rq)
+{
+	const struct flag *f;
+	enum alter_exit rc;
+	int stdin_users = 0;
+
+	if ((rc = build_path(c, rq)) != AX_OK || (rc = build_query(c, rq)) != AX_OK)
+		return rc;
+	/* Standard input can feed one flag only. */
+	for (f = c->a.cmd->opts; f != NULL && f->name != NULL; f++)
+		if (opt(c, f->name) != NULL && strcmp(opt(c, f->name), "-") == 0 &&
+		    stdin_users++ > 0)
+			return alter_fail(&c->err, AX_USAGE, "only one flag can read standard input "
+			    "('-'); use @FILE for --%s", f->name);
+	return build_body(c, rq);
 }
 
 /* ---- confirmation (cli.md 5) ---- */
@@ -593,18 +501,15 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	return rc;
 }
 
-enum alter_exit
-portal_run(struct ctx *c)
+/* The output (cli.md 4): --output, else table for lists and json for objects. */
+static enum alter_exit
+output_init(struct ctx *c, struct json_out *o, int islist)
 {
-	struct request rq;
-	struct http_response r;
-	struct json_out o;
-	const char *fmt = opt(c, "output");
+	const char *fmt = opt(c, "output"), *once = c->a.cmd->shown_once;
 	enum alter_exit rc;
-	int format, islist = c->a.cmd->out == OUT_LIST || c->a.cmd->out == OUT_CURSOR ||
-	    c->a.cmd->out == OUT_BARE;
+	size_t k;
+	int format;
 
-	memset(&rq, 0, sizeof(rq));
 	if (fmt == NULL)
 		fmt = islist ? "table" : "json";
 	for (format = 0; format < 3 && strcmp(formats[format], fmt) != 0; format++)
@@ -612,37 +517,33 @@ portal_run(struct ctx *c)
 	if (format == 3)
 		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table, json or jsonl",
 		    fmt);
-	if ((rc = json_out_init(&o, stdout, format, opt(c, "fields"), c->a.cmd->columns,
+	if ((rc = json_out_init(o, stdout, format, opt(c, "fields"), c->a.cmd->columns,
 	    &c->err)) != AX_OK)
 		return rc;
 	/* The plaintext key is shown once: --fields must not drop it. */
-	if (c->a.cmd->shown_once != NULL && format != FMT_TABLE && o.nfields > 0) {
-		size_t k;
+	if (once == NULL || format == FMT_TABLE || o->nfields == 0)
+		return AX_OK;
+	for (k = 0; k < o->nfields && strcmp(o->fields[k], once) != 0; k++)
+		;
+	if (k == o->nfields)
+		return alter_fail(&c->err, AX_USAGE, "--fields must include %s: '%s' shows the "
+		    "new key only once", once, c->a.path);
+	return AX_OK;
+}
 
-		for (k = 0; k < o.nfields && strcmp(o.fields[k], c->a.cmd->shown_once) != 0;
-		    k++)
-			;
-		if (k == o.nfields)
-			return alter_fail(&c->err, AX_USAGE, "--fields must include %s: '%s' "
-			    "shows the new key only once", c->a.cmd->shown_once, c->a.path);
-	}
-	if ((c->a.cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
+/* One request, one object (or a notice when the answer is empty). */
+static enum alter_exit
+run_object(struct ctx *c, struct request *rq, struct json_out *o)
+{
+	struct http_response r;
+	enum alter_exit rc;
+
+	if ((rc = send_request(c, rq, &r)) != AX_OK)
 		return rc;
-	if ((rc = build_request(c, &rq)) != AX_OK)
-		goto out;
-	rq.qbase = rq.len;
-	if ((c->a.cmd->flags & DESTRUCTIVE) && (rc = confirm(c, &rq)) != AX_OK)
-		goto out;
-	if (islist) {
-		rc = run_list(c, &rq, &o);
-		goto out;
-	}
-	if ((rc = send_request(c, &rq, &r)) != AX_OK)
-		goto out;
 	if (r.status == 204 || r.body_len == 0) {
 		notice(c, "%s %s: done", c->a.path + 6, target_of(c));
 	} else {
-		rc = json_out_object(&o, r.body, r.body_len, &c->err);
+		rc = json_out_object(o, r.body, r.body_len, &c->err);
 		if (rc == AX_OK && c->a.cmd->shown_once != NULL)
 			notice(c, "the %s above is shown once: store it now, it cannot be shown "
 			    "again", c->a.cmd->shown_once);
@@ -650,7 +551,28 @@ portal_run(struct ctx *c)
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
 	http_response_free(&r);
-out:
+	return rc;
+}
+
+enum alter_exit
+portal_run(struct ctx *c)
+{
+	struct request rq;
+	struct json_out o;
+	enum alter_exit rc;
+	int islist = c->a.cmd->out == OUT_LIST || c->a.cmd->out == OUT_CURSOR ||
+	    c->a.cmd->out == OUT_BARE;
+
+	memset(&rq, 0, sizeof(rq));
+	if ((rc = output_init(c, &o, islist)) != AX_OK)
+		return rc;
+	if ((c->a.cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
+		return rc;
+	if ((rc = build_request(c, &rq)) == AX_OK) {
+		rq.qbase = rq.len;
+		if (!(c->a.cmd->flags & DESTRUCTIVE) || (rc = confirm(c, &rq)) == AX_OK)
+			rc = islist ? run_list(c, &rq, &o) : run_object(c, &rq, &o);
+	}
 	json_body_free(rq.body);
 	return rc;
 }
