@@ -2,6 +2,11 @@
  * cli.h: what every command shares (cli.c): flags, command rows, the run
  * context, the message and option helpers, and the session.  Not a
  * library header: only alter.c and the command files include it.
+ *
+ * Who prints: the libraries never do.  A command file writes its output to
+ * stdout and its questions (a hidden PAT, a confirmation) to the terminal;
+ * notices and warnings go through notice() and warn(); a failure is one
+ * message in c->err, which main (alter.c) prints once.
  */
 #ifndef ALTER_CLI_H
 #define ALTER_CLI_H
@@ -19,7 +24,7 @@
 
 enum { F_BOOL, F_VALUE, F_MULTI };
 
-/* How a portal command's flag becomes part of the request (portal.c). */
+/* How a portal command's flag becomes part of the request (portal_run.c). */
 enum flag_map {
 	M_NONE,		/* handled by code: --yes, --confirm, --all, ... */
 	M_PATH,		/* fills {key} of the path template */
@@ -49,7 +54,7 @@ struct flag {
 	const char	*arg;		/* value placeholder for --help */
 	const char	*help;
 	/*
-	 * Portal commands only, set by name (portal.c); the pointers come
+	 * Portal commands only, set by name (portal_rows.c); the pointers come
 	 * first so that the small fields share one word.
 	 */
 	const char	*key;		/* path placeholder, query or body key */

@@ -8,6 +8,13 @@
 
 #include "cli.h"
 
+/*
+ * The next item of the comma-separated list at *rest, without surrounding
+ * spaces: its start, and its length in *len.  *rest moves past the comma,
+ * to NULL after the last item.
+ */
+const char	*list_next(const char **rest, size_t *len);
+
 /* Apply f->check to v (each comma-separated item of a list); AX_USAGE if bad. */
 enum alter_exit	 check_value(struct ctx *, const struct flag *f, const char *v);
 

@@ -57,11 +57,25 @@ valid_cidr(const char *s, size_t n)
 	return *end == '\0' && prefix >= 1 && prefix <= max;
 }
 
+const char *
+list_next(const char **rest, size_t *len)
+{
+	const char *s = *rest, *e = strchr(s, ',');
+
+	*len = e ? (size_t)(e - s) : strlen(s);
+	*rest = e ? e + 1 : NULL;
+	while (*len > 0 && *s == ' ')
+		s++, (*len)--;
+	while (*len > 0 && s[*len - 1] == ' ')
+		(*len)--;
+	return s;
+}
+
 /* Apply f->check to each comma-separated item (or the whole value). */
 enum alter_exit
 check_value(struct ctx *c, const struct flag *f, const char *v)
 {
-	const char *s, *e;
+	const char *s, *rest;
 	long n, secs;
 	long long t;
 	size_t len;
@@ -93,13 +107,8 @@ check_value(struct ctx *c, const struct flag *f, const char *v)
 		break;
 	}
 	/* Comma-separated lists. */
-	for (s = v;; s = e + 1) {
-		e = strchr(s, ',');
-		len = e ? (size_t)(e - s) : strlen(s);
-		while (len > 0 && *s == ' ')
-			s++, len--;
-		while (len > 0 && s[len - 1] == ' ')
-			len--;
+	for (rest = v; rest != NULL;) {
+		s = list_next(&rest, &len);
 		if (len == 0 || memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL)
 			return alter_fail(&c->err, AX_USAGE, "--%s '%s': empty entry or space inside "
 			    "an entry", f->name, v);
@@ -109,9 +118,8 @@ check_value(struct ctx *c, const struct flag *f, const char *v)
 		if (f->check == V_CIDRS && !valid_cidr(s, len))
 			return alter_fail(&c->err, AX_USAGE, "--%s: '%.*s' is not an IP network "
 			    "(address/prefix, prefix 1 or more: /0 is refused)", f->name, (int)len, s);
-		if (e == NULL)
-			return AX_OK;
 	}
+	return AX_OK;
 }
 
 /* cli.md 5: a secret is read from - or @file, 64 KiB at most, one newline off. */

@@ -119,27 +119,20 @@ body_list(struct ctx *c, struct request *rq, const struct flag *f, const char *f
     const char *key, const char *v)
 {
 	char item[512];
-	const char *s, *e;
+	const char *s, *rest;
 	size_t len;
 	int r = 0;
 
 	if (json_body_set_json(rq->body, key, "[]", 2, flag, &c->err) != AX_OK)
 		return c->err.code;
-	for (s = v;; s = e + 1) {
-		e = strchr(s, ',');
-		len = e ? (size_t)(e - s) : strlen(s);
-		while (len > 0 && *s == ' ')
-			s++, len--;
-		while (len > 0 && s[len - 1] == ' ')
-			len--;
+	for (rest = v; rest != NULL;) {
+		s = list_next(&rest, &len);
 		if (len == 0 || len >= sizeof(item))
 			return alter_fail(&c->err, AX_USAGE, "--%s '%s': empty or overlong entry",
 			    f->name, v);
 		memcpy(item, s, len);
 		item[len] = '\0';
 		r |= json_body_push_str(rq->body, key, item);
-		if (e == NULL)
-			break;
 	}
 	if (r != 0)
 		return alter_fail(&c->err, AX_ERROR, "out of memory building the request");
