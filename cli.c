@@ -316,7 +316,8 @@ session_limits(struct ctx *c)
 	c->s.http.max_retries = 2;
 	c->s.http.retry_max_wait = 30;
 	if (opt(c, "timeout") != NULL) {
-		if ((rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v, &c->err)) != AX_OK)
+		if ((rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v,
+		    &c->err)) != AX_OK)
 			return rc;
 		c->s.http.timeout_s = (int)v;
 	} else if ((rc = env_int(c, "ALTER_TIMEOUT", 1, 86400, &c->s.http.timeout_s)) != AX_OK) {

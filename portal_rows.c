@@ -302,8 +302,7 @@ const struct cmd portal_providers[] = {
 	PROVIDERS_CREATE("configure"),
 	PROVIDERS_CREATE("create"),
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = providers_delete_flags,
-	  .help = "remove a provider",
-	  .ep = EP_PROVIDER_DELETE, .out = OUT_EMPTY },
+	  .help = "remove a provider", .ep = EP_PROVIDER_DELETE, .out = OUT_EMPTY },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's providers",
 	  .ep = EP_PROVIDERS_LIST, PAGED_OFFSET, .limit = 100,
 	  .columns = "provider,status,credential_source,grant_count,created_at" },
@@ -405,16 +404,14 @@ static const struct cmd policy_rules[] = {
 	  .ep = EP_RULES_CREATE, .out = OUT_OBJECT, .defaults = "config={};enabled=true" },
 	{ "delete", .fn = portal_run, .flags = APPK | DESTRUCTIVE, .opts = rules_delete_flags,
 	  .minpos = 1, .maxpos = 1, .args = "RULE",
-	  .help = "delete a rule",
-	  .ep = EP_RULE_DELETE, .pos = "rule", .out = OUT_EMPTY },
+	  .help = "delete a rule", .ep = EP_RULE_DELETE, .pos = "rule", .out = OUT_EMPTY },
 	{ "get", .fn = portal_run, .flags = APPK, .minpos = 1, .maxpos = 1, .args = "RULE",
 	  .help = "show a rule", .ep = EP_RULE_GET, .pos = "rule", .out = OUT_OBJECT },
 	{ "list", .fn = portal_run, .flags = APPK, .help = "list the app's rules",
 	  .ep = EP_RULES_LIST, PAGED_OFFSET, .limit = 100, .columns = RULE_COLS },
 	{ "update", .fn = portal_run, .flags = APPK | NEEDS_FIELD, .opts = rules_update_flags,
 	  .minpos = 1, .maxpos = 1, .args = "RULE",
-	  .help = "change a rule",
-	  .ep = EP_RULE_UPDATE, .pos = "rule", .out = OUT_OBJECT },
+	  .help = "change a rule", .ep = EP_RULE_UPDATE, .pos = "rule", .out = OUT_OBJECT },
 	{ NULL }
 };
 
