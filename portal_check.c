@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "portal.h"
+#include "portal_check.h"
 
 #define SECRET_MAX	65536		/* cli.md 5: secret values, at most 64 KiB */
 

@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "endpoints.h"
 #include "json.h"
-#include "portal.h"
+#include "portal_check.h"
 
 #define TARGET_MAX	4096
 

@@ -1,10 +1,10 @@
 /*
- * portal.h: what the two files of the portal runner share: portal_check.c
- * (value checks, secrets) and portal_run.c (requests, confirmation,
- * output).  Included by those two only.
+ * portal_check.h: the value checks of portal_check.c, which portal_run.c
+ * (requests, confirmation, output) uses.  Named after its .c so that the
+ * layer test places it among the command files.
  */
-#ifndef ALTER_PORTAL_H
-#define ALTER_PORTAL_H
+#ifndef ALTER_PORTAL_CHECK_H
+#define ALTER_PORTAL_CHECK_H
 
 #include "cli.h"
 
