@@ -1,6 +1,6 @@
 /*
  * fuzz_json.c: JSON from the server to our output, through json.c as
- * portal.c and alter.c call it.  The body sits at the very end of its
+ * portal_run.c and api.c call it.  The body sits at the very end of its
  * allocation with the one NUL at body[len] that http.c guarantees
  * (malloc(len + 1)), so any read past it is caught.  The first input
  * byte picks the output format (table, json, jsonl), --fields, the table

@@ -103,7 +103,7 @@ def env_with(**kv):
 
 def size_split():
     """Bytes of .text/.rodata/.data per origin, from a link map of the same objects."""
-    objs = ["build/obj/alter.o", "build/obj/portal.o"] + sorted(
+    objs = ["build/obj/alter.o"] + sorted(
         "build/obj/" + f for f in os.listdir(os.path.join(TOP, "build", "obj"))
         if f.endswith(".o") and f not in ("alter.o", "portal.o", "cJSON.o"))
     mapfile = os.path.join(work, "alter.map")

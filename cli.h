@@ -1,27 +1,30 @@
 /*
- * cmd.h: what the two halves of the tool share: alter.c (main, argument
- * parsing, help, the core commands) and portal.c (the portal commands of
- * cli.md section 5, run from one table).  Flags, command rows, the run
- * context, and the tool's message and option helpers.  Not a library
- * header: only alter.c and portal.c include it.
+ * cli.h: what every command shares (cli.c): flags, command rows, the run
+ * context, the message and option helpers, and the session.  Not a
+ * library header: only alter.c and the command files include it.
+ *
+ * Who prints: the libraries never do.  A command file writes its output to
+ * stdout and its questions (a hidden PAT, a confirmation) to the terminal;
+ * notices and warnings go through notice() and warn(); a failure is one
+ * message in c->err, which main (alter.c) prints once.
  */
-#ifndef ALTER_CMD_H
-#define ALTER_CMD_H
+#ifndef ALTER_CLI_H
+#define ALTER_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "alter.h"
 #include "creds.h"
 #include "http.h"
-#include "net.h"
-#include "tls.h"
 
 #define POS_MAX		16
 #define VALS_MAX	64
+#define INPUT_BODY_MAX	(16u << 20)	/* --input and @file bodies */
 
 enum { F_BOOL, F_VALUE, F_MULTI };
 
-/* How a portal command's flag becomes part of the request (portal.c). */
+/* How a portal command's flag becomes part of the request (portal_run.c). */
 enum flag_map {
 	M_NONE,		/* handled by code: --yes, --confirm, --all, ... */
 	M_PATH,		/* fills {key} of the path template */
@@ -42,7 +45,7 @@ enum flag_map {
 };
 
 /* How a value is checked before any request. */
-enum flag_check { V_NONE, V_DURATION, V_TIME, V_CIDRS, V_ENUM, V_ENUMS, V_RANGE, V_ID, V_NAMES };
+enum flag_check { V_NONE, V_DURATION, V_TIME, V_CIDRS, V_ENUM, V_ENUMS, V_RANGE, V_NAMES };
 
 struct flag {
 	const char	*name;		/* long name without "--" */
@@ -51,7 +54,7 @@ struct flag {
 	const char	*arg;		/* value placeholder for --help */
 	const char	*help;
 	/*
-	 * Portal commands only, set by name (portal.c); the pointers come
+	 * Portal commands only, set by name (portal_rows.c); the pointers come
 	 * first so that the small fields share one word.
 	 */
 	const char	*key;		/* path placeholder, query or body key */
@@ -69,10 +72,8 @@ struct ctx;
 #define NEEDS_HTTP	0x02	/* base URL, trust, proxy (no token) */
 #define NEEDS_APP	0x04	/* {app} from --app, ALTER_APP_ID or the link */
 #define DESTRUCTIVE	0x08	/* --yes, or a question on the terminal */
-#define TYPED_CONFIRM	0x10	/* the question asks to type --confirm's value */
-#define SHOWS_KEY	0x20	/* the answer holds a plaintext key, shown once */
-#define NEEDS_FIELD	0x40	/* at least one body field */
-#define APP_FILTER	0x80	/* --app, when given, becomes the app_id query */
+#define NEEDS_FIELD	0x10	/* at least one body field */
+#define APP_FILTER	0x20	/* --app, when given, becomes the app_id query */
 
 /* Output kinds of a portal command (cli.md section 4). */
 enum out_kind { OUT_OBJECT, OUT_LIST, OUT_BARE, OUT_CURSOR, OUT_EMPTY };
@@ -93,6 +94,9 @@ struct cmd {
 	const char		*pos;		/* path placeholder the argument fills */
 	const char		*columns;	/* table columns, comma-separated */
 	const char		*defaults;	/* body defaults: "key=json;key=json" */
+	const struct flag	*paging;	/* list rows: --limit, --offset, --all */
+	const char		*confirm;	/* the question asks to type this ("name") */
+	const char		*shown_once;	/* the answer's key shown only once */
 };
 
 struct optval {
@@ -100,7 +104,11 @@ struct optval {
 	const char		*v;
 };
 
-struct ctx {
+/*
+ * The parsed command line.  Owner: main (alter.c), which fills it with
+ * parse_args before any handler runs; handlers only read it.
+ */
+struct args {
 	const struct cmd	*cmd;		/* the deepest row reached */
 	char			 path[64];	/* "alter auth login" */
 	char			*pos[POS_MAX];
@@ -108,8 +116,15 @@ struct ctx {
 	struct optval		 vals[VALS_MAX];
 	int			 nvals;
 	int			 quiet;
-	struct alter_err	 err;
-	/* set up by the dispatcher */
+};
+
+/*
+ * The session: where requests go and with which token.  Owner: cli.c,
+ * which fills it (session_open, or session_set_token and session_http for
+ * auth login) and wipes and frees it (session_close).  Handlers use
+ * http, and read the rest; the token never leaves this struct.
+ */
+struct session {
 	struct http_client	 http;
 	struct tls_trust	*trust;
 	struct net_proxy	 proxy;
@@ -119,6 +134,16 @@ struct ctx {
 	unsigned		 store_mode;
 	int			 from_store;
 	char			 base_url[2048];
+};
+
+/*
+ * What a handler is given: the arguments, the session and the error record
+ * it fills on failure, which main prints once.  Owner: main (one per run).
+ */
+struct ctx {
+	struct args		 a;
+	struct session		 s;
+	struct alter_err	 err;
 };
 
 /* Messages on stderr, prefixed "alter: " / "alter: warning: "; --quiet mutes. */
@@ -134,6 +159,8 @@ const char	*opt(const struct ctx *, const char *name);
 int		 has(const struct ctx *, const char *name);
 /* A variable's value, with empty counted as unset. */
 const char	*env(const char *name);
+/* "exit codes: 0 ok, 1 error, ..." from the table beside the enum's names. */
+void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
 const char	*dashboard(const struct ctx *);
 
@@ -153,13 +180,19 @@ enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char
 enum alter_exit	 http_failure(struct ctx *, const char *method, const char *path,
 		    struct http_response *r);
 
-/* The portal commands (portal.c): one table per group, and link. */
-extern const struct cmd portal_agents[], portal_apps[], portal_audit[], portal_keys[],
-		    portal_policy[], portal_providers[], portal_secrets[];
-enum alter_exit	 cmd_link(struct ctx *);
-enum alter_exit	 cmd_unlink(struct ctx *);
-extern const struct flag link_flags[];
-/* The list flags (--limit, --offset, --all) a portal row takes, or NULL. */
-const struct flag *portal_extra_flags(const struct cmd *);
+/*
+ * The session (cli.c).  session_open sets up what the row's flags ask for:
+ * NEEDS_TOKEN, the token (ALTER_PAT, else the store; cli.md 2.1) and its
+ * Authorization header, then for NEEDS_TOKEN or NEEDS_HTTP the base URL,
+ * timeouts, proxy and trust.  auth login, whose token comes from a flag,
+ * puts it in c->s.token and calls session_set_token then session_http.
+ * session_close wipes the token and frees the rest.
+ */
+enum alter_exit	 session_open(struct ctx *, unsigned flags);
+void		 session_set_token(struct ctx *, const char *source);
+enum alter_exit	 session_http(struct ctx *);
+void		 session_close(struct ctx *);
+/* The built-in trust anchors, described for alter version. */
+void		 session_roots(char *out, size_t outlen);
 
 #endif

@@ -1,0 +1,341 @@
+/*
+ * auth.c: signing in with a PAT, its status, signing out, and pats whoami
+ * (cli.md section 2.4).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "cli.h"
+#include "creds.h"
+#include "endpoints.h"
+#include "json.h"
+#include "scopes.h"
+
+
+/* ---- auth and pats (cli.md 2.4) ---- */
+
+/* GET /v1/pats/me: the token's own record (api.md section 3). */
+static const struct endpoint *const pats_me = &endpoints[EP_PATS_ME];
+
+static enum alter_exit
+verify(struct ctx *c, struct http_response *r)
+{
+	return http_request(&c->s.http, pats_me->method, pats_me->path, NULL, 0,
+	    pats_me->scope != NULL, r, &c->err);
+}
+
+/* The token's scopes, comma-separated, on stdout. */
+static void
+print_scopes(const struct json_pat *pat)
+{
+	size_t i;
+
+	for (i = 0; i < pat->nscopes; i++)
+		printf("%s%s", i ? ", " : "", pat->scopes[i]);
+}
+
+/* Login step 2: the token from --token-file or standard input. */
+static enum alter_exit
+login_read_token(struct ctx *c, const char *file)
+{
+	enum alter_exit rc;
+	int loose = 0, tty;
+
+	if (file != NULL) {
+		rc = creds_read_file(file, &c->s.token, &loose, &c->err);
+		if (rc == AX_OK && loose)
+			warn(c, "--token-file '%s' is readable by group or others", file);
+	} else {
+		if ((tty = isatty(STDIN_FILENO)))
+			fputs("Paste the PAT (input is hidden): ", stderr);
+		rc = creds_read_stdin(STDIN_FILENO, tty, &c->s.token, &c->err);
+		if (tty)
+			fputc('\n', stderr);
+	}
+	if (rc == AX_OK)
+		session_set_token(c, file != NULL ? "--token-file" : "--token-stdin");
+	return rc;
+}
+
+/*
+ * Login steps 3 and 4: verify before storing, and check --scopes.  200:
+ * scopes known (*known set); 403: valid, scopes unknown (api.md).
+ */
+static enum alter_exit
+login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known)
+{
+	struct http_response r;
+	char missing[1024];
+	enum alter_exit rc;
+	size_t nmissing = 0;
+	int bad;
+
+	memset(pat, 0, sizeof(*pat));
+	if ((rc = verify(c, &r)) != AX_OK)
+		return rc;
+	*known = r.status == 200;
+	if (r.status != 200 && r.status != 403) {
+		rc = http_failure(c, pats_me->method, pats_me->path, &r);
+		http_response_free(&r);
+		if (rc == AX_AUTH)
+			snprintf(c->err.msg + strlen(c->err.msg), sizeof(c->err.msg) -
+			    strlen(c->err.msg), "; nothing stored");
+		return rc;
+	}
+	bad = *known && json_parse_pat(r.body, r.body_len, pat) != 0;
+	http_response_free(&r);
+	if (!*known && scopes != NULL)
+		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the token "
+		    "cannot read its own scopes (it lacks dashboard_pats:read); nothing stored");
+	if (!*known)
+		return AX_OK;
+	if (bad)
+		return alter_fail(&c->err, AX_ERROR, "%s %s: the answer is not a PAT object; "
+		    "nothing stored", pats_me->method, pats_me->path);
+	if (scopes != NULL && (rc = scopes_missing(scopes, pat->scope_ptrs, pat->nscopes,
+	    missing, sizeof(missing), &nmissing, &c->err)) != AX_OK)
+		return rc;
+	if (nmissing > 0)
+		return alter_fail(&c->err, AX_FORBIDDEN, "the token lacks %s: %s; mint a PAT with "
+		    "them at %s/settings/tokens; nothing stored",
+		    nmissing == 1 ? "this scope" : "these scopes", missing, dashboard(c));
+	return AX_OK;
+}
+
+static void
+login_report(struct ctx *c, const struct json_pat *pat, int known)
+{
+	char mask[CREDS_MASK_SIZE];
+
+	creds_mask(&c->s.token, mask, sizeof(mask));
+	if (!known) {
+		printf("Signed in to %s with %s (scopes unknown: the token lacks "
+		    "dashboard_pats:read)\n", c->s.base_url, mask);
+		return;
+	}
+	printf("Signed in to %s as %s (%s) with %s \"%s\"\n", c->s.base_url,
+	    pat->user[0] ? pat->user : "?", pat->org[0] ? pat->org : "?", mask, pat->name);
+	printf("Scopes: ");
+	print_scopes(pat);
+	printf("\nExpires: %s\n", pat->expires_at[0] ? pat->expires_at : "never");
+}
+
+static enum alter_exit
+cmd_auth_login(struct ctx *c)
+{
+	struct json_pat pat;
+	char dir[4096], path[4200], now[32];
+	const char *file = opt(c, "token-file"), *scopes = opt(c, "scopes");
+	enum alter_exit rc;
+	int known = 0;
+
+	/* 1. Scope names before anything else. */
+	if (scopes != NULL && (rc = scopes_validate(scopes, &c->err)) != AX_OK)
+		return rc;
+	if (file != NULL && has(c, "token-stdin"))
+		return alter_fail(&c->err, AX_USAGE, "--token-file and --token-stdin exclude "
+		    "each other");
+	if (file == NULL && !has(c, "token-stdin"))
+		return alter_fail(&c->err, AX_USAGE, "browser sign-in is not in this build: mint a "
+		    "PAT at %s/settings/tokens, then pass it with --token-file PATH, "
+		    "--token-stdin, or the ALTER_PAT variable", dashboard(c));
+	if ((rc = creds_config_dir(dir, sizeof(dir), &c->err)) != AX_OK ||
+	    (rc = creds_store_path(dir, path, sizeof(path), &c->err)) != AX_OK)
+		return rc;
+	/* 2. The token; 3 and 4: verified, with the scopes asked for. */
+	if ((rc = login_read_token(c, file)) != AX_OK || (rc = session_http(c)) != AX_OK ||
+	    (rc = login_verify(c, scopes, &pat, &known)) != AX_OK)
+		return rc;
+	/* 5. Store, saying so first. */
+	if (env("ALTER_PAT") != NULL)
+		warn(c, "ALTER_PAT is set: it overrides the stored token while it is set");
+	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
+	    "this build)", path);
+	alter_format_time((long long)time(NULL), now, sizeof(now));
+	if ((rc = creds_store_save(dir, &c->s.token, c->s.base_url, now, &c->err)) != AX_OK)
+		return rc;
+	login_report(c, &pat, known);
+	return AX_OK;
+}
+
+/* The lines of the status view known without the network (cli.md 2.4). */
+static void
+pat_local(const struct ctx *c, const char *mask, const char *mode)
+{
+	printf("API base URL: %s\nToken:        %s\nSource:       %s%s%s%s\n", c->s.base_url,
+	    mask, c->s.token_source, mode[0] ? " (mode " : "", mode, mode[0] ? ")" : "");
+}
+
+static void
+pat_table(const struct ctx *c, const struct json_pat *pat, int known, const char *mask,
+    const char *mode, const char *exp)
+{
+	pat_local(c, mask, mode);
+	if (known) {
+		printf("Name:         %s\nUser:         %s\nOrg:          %s\nScopes:       ",
+		    pat->name, pat->user, pat->org);
+		print_scopes(pat);
+		printf("\nCreated:      %s\nExpires:      %s\n", pat->created_at, exp);
+	} else {
+		printf("Scopes:       unknown (the token lacks dashboard_pats:read)\n");
+	}
+	printf("Storage:      %s (keychain: not in this build)\n", c->s.from_store ?
+	    "plaintext file store" : "ALTER_PAT, nothing on disk");
+}
+
+/*
+ * The expiry into exp, with a warning within 7 days.  An expired PAT is
+ * AX_AUTH (*expired set); one that expires within --min-valid AX_AUTH too.
+ */
+static enum alter_exit
+pat_expiry(struct ctx *c, const struct json_pat *pat, const char *mask, long minvalid,
+    char *exp, size_t explen, int *expired)
+{
+	long long t, now = (long long)time(NULL);
+	long days;
+
+	*expired = 0;
+	if (pat->expires_at[0] == '\0' || alter_parse_time(pat->expires_at, &t) != 0)
+		return AX_OK;
+	days = (long)((t - now) / 86400);
+	if ((*expired = t <= now))
+		return alter_fail(&c->err, AX_AUTH, "the PAT %s expired at %s", mask,
+		    pat->expires_at);
+	snprintf(exp, explen, "%s (expires in %ld day%s)", pat->expires_at, days,
+	    days == 1 ? "" : "s");
+	if (days < 7)
+		warn(c, "the PAT %s expires in %ld day%s (%s)", mask, days, days == 1 ? "" : "s",
+		    pat->expires_at);
+	if (minvalid >= 0 && t - now < minvalid)
+		return alter_fail(&c->err, AX_AUTH, "the PAT %s expires at %s, within "
+		    "--min-valid %s", mask, pat->expires_at, opt(c, "min-valid"));
+	return AX_OK;
+}
+
+/* The status view shared by `auth status` and `pats whoami`. */
+static enum alter_exit
+pat_view(struct ctx *c, int is_whoami)
+{
+	struct http_response r;
+	struct json_pat pat;
+	const char *out = opt(c, "output") ? opt(c, "output") : "table";
+	char mask[CREDS_MASK_SIZE], mode[8] = "", exp[160] = "never";
+	const char *kv[] = { "token", mask, "source", c->s.token_source, "store_mode", NULL,
+	    "base_url", c->s.base_url, NULL };
+	long minvalid = -1;
+	enum alter_exit rc = AX_OK;
+	int json = strcmp(out, "json") == 0 || strcmp(out, "jsonl") == 0, known, expired = 0;
+
+	if (strcmp(out, "table") != 0 && !json)
+		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table, json or jsonl",
+		    out);
+	if (opt(c, "min-valid") != NULL &&
+	    alter_parse_duration(opt(c, "min-valid"), &minvalid) != 0)
+		return alter_fail(&c->err, AX_USAGE, "--min-valid '%s' must be a duration such "
+		    "as 7d, 12h or 30m", opt(c, "min-valid"));
+	creds_mask(&c->s.token, mask, sizeof(mask));
+	if (c->s.from_store)
+		snprintf(mode, sizeof(mode), "%04o", c->s.store_mode), kv[5] = mode;
+	if ((rc = verify(c, &r)) != AX_OK) {
+		/* cli.md 2.4: the network down still shows what is known locally. */
+		if (json)
+			json_print_with(stdout, NULL, 0, kv);
+		else
+			pat_local(c, mask, mode);
+		return rc;
+	}
+	if (r.status != 200 && r.status != 403) {
+		rc = http_failure(c, pats_me->method, pats_me->path, &r);
+		http_response_free(&r);
+		return rc;
+	}
+	if (!(known = r.status == 200 && json_parse_pat(r.body, r.body_len, &pat) == 0))
+		memset(&pat, 0, sizeof(pat));
+	if (json)
+		json_print_with(stdout, known ? r.body : NULL, r.body_len, kv);
+	http_response_free(&r);
+	if (known && (rc = pat_expiry(c, &pat, mask, minvalid, exp, sizeof(exp), &expired)) !=
+	    AX_OK && expired)
+		return rc;
+	if (!json)
+		pat_table(c, &pat, known, mask, mode, exp);
+	if (!known && is_whoami)
+		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT cannot read itself: it lacks "
+		    "scope 'dashboard_pats:read'; mint a new PAT with it at %s/settings/tokens",
+		    dashboard(c));
+	/* --min-valid asks for assurance: an expiry that cannot be read fails it. */
+	if (!known && minvalid >= 0)
+		return alter_fail(&c->err, AX_AUTH, "cannot check --min-valid: the PAT cannot read "
+		    "its own expiry (it lacks dashboard_pats:read)");
+	return rc;
+}
+
+static enum alter_exit
+cmd_auth_status(struct ctx *c)
+{
+	return pat_view(c, 0);
+}
+
+static enum alter_exit
+cmd_pats_whoami(struct ctx *c)
+{
+	return pat_view(c, 1);
+}
+
+static enum alter_exit
+cmd_auth_logout(struct ctx *c)
+{
+	char dir[4096], path[4200];
+	enum alter_exit rc;
+	int removed = 0;
+
+	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK) {
+		notice(c, "no stored token (no config directory)");
+		c->err.msg[0] = '\0';
+		return AX_OK;
+	}
+	if ((rc = creds_store_path(dir, path, sizeof(path), &c->err)) != AX_OK ||
+	    (rc = creds_store_remove(dir, &removed, &c->err)) != AX_OK)
+		return rc;
+	if (removed)
+		notice(c, "removed the stored token at %s; this does not revoke the PAT: revoke it "
+		    "at %s/settings/tokens", path, dashboard(c));
+	else
+		notice(c, "no stored token at %s", path);
+	if (env("ALTER_PAT") != NULL)
+		warn(c, "ALTER_PAT is still set: commands keep using it");
+	return AX_OK;
+}
+
+/* ---- tables ---- */
+
+static const struct flag login_flags[] = {
+	{ "scopes", 0, F_VALUE, "LIST", "fail unless the token carries these scopes" },
+	{ "token-file", 0, F_VALUE, "PATH", "read the PAT from PATH" },
+	{ "token-stdin", 0, F_BOOL, NULL, "read the PAT from standard input" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct flag status_flags[] = {
+	{ "min-valid", 0, F_VALUE, "DURATION", "exit 3 if the PAT expires within DURATION" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd auth_cmds[] = {
+	{ "login", NULL, cmd_auth_login, 0, login_flags, 0, 0, NULL,
+	  "verify a PAT and keep it in the 0600 file store" },
+	{ "logout", NULL, cmd_auth_logout, 0, NULL, 0, 0, NULL,
+	  "forget the stored PAT (does not revoke it)" },
+	{ "status", NULL, cmd_auth_status, NEEDS_TOKEN, status_flags, 0, 0, NULL,
+	  "show the active PAT, its scopes and expiry" },
+	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd pats_cmds[] = {
+	{ "whoami", NULL, cmd_pats_whoami, NEEDS_TOKEN, NULL, 0, 0, NULL,
+	  "show the active PAT (same view as auth status)" },
+	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
+};

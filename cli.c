@@ -1,0 +1,443 @@
+/*
+ * cli.c: what every command shares (cli.h): option lookup, notices and
+ * warnings, number parsing, reading --input, turning an HTTP failure into
+ * the one error line, and the session (base URL, trust, proxy, token and
+ * Authorization header), set up and closed here (cli.md sections 1, 4;
+ * api.md section 2).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "creds.h"
+#include "json.h"
+#include "net.h"
+#include "tls.h"
+
+#define DEFAULT_BASE_URL	"https://api.alterauth.com"
+#define DEFAULT_DASHBOARD_URL	"https://portal.alterauth.com"
+
+/* ---- messages: the only writers of stderr ---- */
+
+void
+notice(const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->a.quiet)
+		return;
+	fflush(stdout);		/* keep stdout and stderr in order on a shared terminal */
+	fputs("alter: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+warn(const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->a.quiet)
+		return;
+	fflush(stdout);
+	fputs("alter: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- options ---- */
+
+const struct optval *
+find_val(const struct ctx *c, const char *name, int nth)
+{
+	int i;
+
+	for (i = 0; i < c->a.nvals; i++)
+		if (strcmp(c->a.vals[i].f->name, name) == 0 && nth-- == 0)
+			return &c->a.vals[i];
+	return NULL;
+}
+
+const char *
+opt(const struct ctx *c, const char *name)
+{
+	const struct optval *v = find_val(c, name, 0);
+
+	return v ? v->v : NULL;
+}
+
+int
+has(const struct ctx *c, const char *name)
+{
+	return find_val(c, name, 0) != NULL;
+}
+
+/* A variable's value, with empty counted as unset. */
+const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Parse a decimal integer in [lo, hi] naming what on failure. */
+enum alter_exit
+parse_int(const char *s, long lo, long hi, const char *what, long *out, struct alter_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi || *s == '+' ||
+	    *s == ' ')
+		return alter_fail(err, AX_USAGE, "%s '%s' must be a whole number from %ld to %ld",
+		    what, s, lo, hi);
+	*out = v;
+	return AX_OK;
+}
+
+/* Read @path or - (stdin) into a NUL-terminated buffer of at most cap bytes. */
+enum alter_exit
+read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *len,
+    struct alter_err *err)
+{
+	size_t got = 0, bcap = 4096;
+	char *buf, *nb;
+	ssize_t r;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	if (strcmp(spec, "-") == 0) {
+		fd = STDIN_FILENO;
+	} else if (spec[0] == '@' && spec[1] != '\0') {
+		if ((fd = open(spec + 1, O_RDONLY | O_CLOEXEC)) < 0)
+			return alter_fail(err, errno == ENOENT ? AX_NOT_FOUND : AX_USAGE,
+			    "%s '%s': %s", flag, spec + 1, strerror(errno));
+	} else {
+		return alter_fail(err, AX_USAGE, "%s takes @FILE or - (standard input)", flag);
+	}
+	if ((buf = malloc(bcap)) == NULL)
+		goto nomem;
+	for (;;) {
+		if (got + 1 >= bcap) {
+			if (bcap > cap)
+				break;
+			bcap *= 2;
+			if ((nb = realloc(buf, bcap)) == NULL)
+				goto nomem;
+			buf = nb;
+		}
+		r = read(fd, buf + got, bcap - got - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			alter_fail(err, AX_USAGE, "%s '%s': %s", flag, spec, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > cap) {
+			alter_fail(err, AX_USAGE, "%s '%s' is larger than %zu bytes", flag, spec, cap);
+			goto fail;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return AX_OK;
+nomem:
+	alter_fail(err, AX_ERROR, "out of memory reading %s", flag);
+fail:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (buf != NULL)
+		explicit_bzero(buf, got);
+	free(buf);
+	return err->code;
+}
+
+/* ---- HTTP results to exit codes and messages ---- */
+
+enum alter_exit
+http_failure(struct ctx *c, const char *method, const char *path, struct http_response *r)
+{
+	char msg[256], code[64], scope[128], rid[160] = "";
+	enum alter_exit ex = http_status_exit(r->status);
+
+	json_error_summary(r->body, r->body_len, msg, sizeof(msg), code, sizeof(code), scope,
+	    sizeof(scope));
+	if (r->request_id[0] != '\0')
+		snprintf(rid, sizeof(rid), " (request id %s)", r->request_id);
+	if (r->status >= 300 && r->status < 400)
+		return alter_fail(&c->err, AX_ERROR, "%s %s: the server redirected (HTTP %d) to "
+		    "'%s'; redirects are not followed%s", method, path, r->status,
+		    r->location[0] ? r->location : "(no Location)", rid);
+	if (r->refused_wait > 0)
+		return alter_fail(&c->err, ex, "%s %s: HTTP %d: the server asked to wait %ld s, "
+		    "more than ALTER_RETRY_MAX_WAIT (%d s)%s", method, path, r->status,
+		    r->refused_wait, c->s.http.retry_max_wait, rid);
+	if (r->status == 403)
+		return alter_fail(&c->err, ex, "%s %s: HTTP 403: the PAT lacks scope '%s'; mint a "
+		    "new PAT with it at %s/settings/tokens (re-running 'alter auth login' with the "
+		    "same token cannot help)%s", method, path, scope[0] ? scope : "(not named)",
+		    opt(c, "dashboard-url") ? opt(c, "dashboard-url") :
+		    env("ALTER_DASHBOARD_URL") ? env("ALTER_DASHBOARD_URL") : DEFAULT_DASHBOARD_URL,
+		    rid);
+	if (r->status == 401)
+		return alter_fail(&c->err, ex, "%s %s: HTTP 401: %s; the PAT is invalid, revoked "
+		    "or expired (%s)%s", method, path, msg[0] ? msg : "not authenticated",
+		    c->s.token_source[0] ? c->s.token_source : "no token", rid);
+	if (r->status == 429)
+		return alter_fail(&c->err, ex, "%s %s: HTTP 429: rate limited after %d attempt%s%s%s%s",
+		    method, path, r->attempts, r->attempts == 1 ? "" : "s", msg[0] ? ": " : "", msg,
+		    rid);
+	return alter_fail(&c->err, ex, "%s %s: HTTP %d%s%s%s", method, path, r->status,
+	    msg[0] ? ": " : "", msg, rid);
+}
+
+/* cli.md section 1: the exit codes, as the help names them. */
+static const struct {
+	enum alter_exit	 code;
+	const char	*name;
+} exit_names[] = {
+	{ AX_OK, "ok" }, { AX_ERROR, "error" }, { AX_USAGE, "usage" }, { AX_AUTH, "auth" },
+	{ AX_NOT_FOUND, "not found" }, { AX_CONFLICT, "conflict" },
+	{ AX_RATE_LIMIT, "rate limited" }, { AX_FORBIDDEN, "forbidden" }
+};
+
+void
+print_exit_codes(FILE *f)
+{
+	size_t i;
+	int col = fprintf(f, "exit codes:");
+
+	for (i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++) {
+		if (i > 0)
+			col += fprintf(f, ",");
+		if (col + 2 + (int)strlen(exit_names[i].name) + 1 > 70)
+			col = fprintf(f, "\n%d %s", exit_names[i].code, exit_names[i].name) - 1;
+		else
+			col += fprintf(f, " %d %s", exit_names[i].code, exit_names[i].name);
+	}
+	fprintf(f, ".  See alter(1).\n");
+}
+
+const char *
+dashboard(const struct ctx *c)
+{
+	if (opt(c, "dashboard-url") != NULL)
+		return opt(c, "dashboard-url");
+	if (env("ALTER_DASHBOARD_URL") != NULL)
+		return env("ALTER_DASHBOARD_URL");
+	return DEFAULT_DASHBOARD_URL;
+}
+
+/* ---- the session: base URL, trust, proxy, token ---- */
+
+static enum alter_exit
+session_trust(struct ctx *c)
+{
+	struct tls_trust_cfg tc = { 0 };
+
+	if (c->s.trust != NULL)
+		return AX_OK;
+	if (opt(c, "ca-file") != NULL) {
+		tc.ca_file = opt(c, "ca-file");
+		tc.ca_file_from = "--ca-file";
+	} else if (env("ALTER_CA_FILE") != NULL) {
+		tc.ca_file = env("ALTER_CA_FILE");
+		tc.ca_file_from = "ALTER_CA_FILE";
+	} else {
+		tc.cert_file = env("SSL_CERT_FILE");
+		tc.cert_dir = env("SSL_CERT_DIR");
+	}
+	return tls_trust_load(&tc, &c->s.trust, &c->err);
+}
+
+/* api.md section 2: the proxy variables, first set wins. */
+static const char *const proxy_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+
+static enum alter_exit
+session_proxy(struct ctx *c)
+{
+	const char *var = NULL, *purl = NULL, *no_proxy;
+	enum alter_exit rc;
+	size_t i;
+	int use;
+
+	for (i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]) && purl == NULL; i++)
+		if ((purl = env(proxy_vars[i])) != NULL)
+			var = proxy_vars[i];
+	no_proxy = env("no_proxy") ? env("no_proxy") : env("NO_PROXY");
+	if ((rc = net_proxy_for(c->s.http.url.host, purl, var, no_proxy, &c->s.proxy, &use,
+	    &c->err)) != AX_OK)
+		return rc;
+	c->s.http.proxy = use ? &c->s.proxy : NULL;
+	return AX_OK;
+}
+
+/* A whole number from variable name into *out when it is set. */
+static enum alter_exit
+env_int(struct ctx *c, const char *name, long lo, long hi, int *out)
+{
+	enum alter_exit rc;
+	long v;
+
+	if (env(name) == NULL)
+		return AX_OK;
+	if ((rc = parse_int(env(name), lo, hi, name, &v, &c->err)) == AX_OK)
+		*out = (int)v;
+	return rc;
+}
+
+/* The timeout (--timeout, else ALTER_TIMEOUT) and the retry limits. */
+static enum alter_exit
+session_limits(struct ctx *c)
+{
+	enum alter_exit rc;
+	long v;
+
+	c->s.http.timeout_s = 60;
+	c->s.http.max_retries = 2;
+	c->s.http.retry_max_wait = 30;
+	if (opt(c, "timeout") != NULL) {
+		if ((rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v,
+		    &c->err)) != AX_OK)
+			return rc;
+		c->s.http.timeout_s = (int)v;
+	} else if ((rc = env_int(c, "ALTER_TIMEOUT", 1, 86400, &c->s.http.timeout_s)) != AX_OK) {
+		return rc;
+	}
+	if ((rc = env_int(c, "ALTER_MAX_RETRIES", 0, 10, &c->s.http.max_retries)) != AX_OK)
+		return rc;
+	return env_int(c, "ALTER_RETRY_MAX_WAIT", 0, 86400, &c->s.http.retry_max_wait);
+}
+
+enum alter_exit
+session_http(struct ctx *c)
+{
+	const char *url, *var;
+	enum alter_exit rc;
+
+	if (opt(c, "base-url") != NULL)
+		url = opt(c, "base-url"), var = "--base-url";
+	else if (env("ALTER_BASE_URL") != NULL)
+		url = env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
+	else if (c->s.base_url[0] != '\0')
+		url = c->s.base_url, var = "the base_url of the credential store";
+	else
+		url = DEFAULT_BASE_URL, var = "the default base URL";
+	if ((rc = http_url_parse(url, var, &c->s.http.url, &c->err)) != AX_OK)
+		return rc;
+	if (url != c->s.base_url)
+		snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", url);
+	if ((rc = session_limits(c)) != AX_OK || (rc = session_proxy(c)) != AX_OK)
+		return rc;
+	c->s.http.user_agent = "alter/" ALTER_VERSION;
+	if ((rc = session_trust(c)) != AX_OK)
+		return rc;
+	c->s.http.trust = c->s.trust;
+	return AX_OK;
+}
+
+/* The Authorization header for the token in c->s.token, and its source. */
+void
+session_set_token(struct ctx *c, const char *source)
+{
+	snprintf(c->s.token_source, sizeof(c->s.token_source), "%s", source);
+	snprintf(c->s.auth, sizeof(c->s.auth), "Bearer %s", c->s.token.value);
+	c->s.http.auth = c->s.auth;
+}
+
+/* cli.md 2.1: the token from the file store, with its mode and base URL. */
+static enum alter_exit
+session_stored_token(struct ctx *c, int *present)
+{
+	struct creds_store st;
+	char dir[4096];
+	enum alter_exit rc;
+	int found = 0;
+
+	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK)
+		return AX_OK;
+	memset(&st, 0, sizeof(st));
+	if ((rc = creds_store_load(dir, &st, &found, &c->err)) != AX_OK)
+		return rc;
+	if (found) {
+		c->s.token = st.token;
+		session_set_token(c, st.path);
+		c->s.store_mode = st.mode;
+		c->s.from_store = 1;
+		if (st.base_url[0] != '\0')
+			snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", st.base_url);
+		*present = 1;
+	}
+	creds_wipe(&st.token);
+	explicit_bzero(&st, sizeof(st));
+	return AX_OK;
+}
+
+/* cli.md 2.1: ALTER_PAT, else the file store, else "not signed in". */
+static enum alter_exit
+session_token(struct ctx *c)
+{
+	enum alter_exit rc;
+	int present = 0;
+
+	if (env("ALTER_PAT") != NULL) {
+		if ((rc = creds_from_env(env("ALTER_PAT"), &c->s.token, &c->err)) != AX_OK)
+			return rc;
+		session_set_token(c, "ALTER_PAT");
+		present = 1;
+	} else if ((rc = session_stored_token(c, &present)) != AX_OK) {
+		return rc;
+	}
+	if (!present)
+		return alter_fail(&c->err, AX_AUTH, "not signed in: set ALTER_PAT, or run 'alter "
+		    "auth login --token-file PATH' or '... | alter auth login --token-stdin' with a "
+		    "PAT minted at %s/settings/tokens", dashboard(c));
+	return AX_OK;
+}
+
+enum alter_exit
+session_open(struct ctx *c, unsigned flags)
+{
+	enum alter_exit rc;
+
+	if ((flags & NEEDS_TOKEN) && (rc = session_token(c)) != AX_OK)
+		return rc;
+	if (flags & (NEEDS_TOKEN | NEEDS_HTTP))
+		return session_http(c);
+	return AX_OK;
+}
+
+void
+session_close(struct ctx *c)
+{
+	http_client_close(&c->s.http);
+	tls_trust_free(c->s.trust);
+	c->s.trust = NULL;
+	creds_wipe(&c->s.token);
+	explicit_bzero(c->s.auth, sizeof(c->s.auth));
+}
+
+void
+session_roots(char *out, size_t outlen)
+{
+	tls_builtin_describe(out, outlen);
+}
