@@ -150,7 +150,7 @@ cmd_auth_login(struct ctx *c)
 	    (rc = login_verify(c, scopes, &pat, &known)) != AX_OK)
 		return rc;
 	/* 5. Store, saying so first. */
-	if (env("ALTER_PAT") != NULL)
+	if (util_env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is set: it overrides the stored token while it is set");
 	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
 	    "this build)", path);
@@ -305,7 +305,7 @@ cmd_auth_logout(struct ctx *c)
 		    "at %s/settings/tokens", path, dashboard(c));
 	else
 		notice(c, "no stored token at %s", path);
-	if (env("ALTER_PAT") != NULL)
+	if (util_env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is still set: commands keep using it");
 	return AX_OK;
 }

@@ -81,15 +81,6 @@ has(const struct ctx *c, const char *name)
 	return find_val(c, name, 0) != NULL;
 }
 
-/* A variable's value, with empty counted as unset. */
-const char *
-env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
 /* Parse a decimal integer in [lo, hi] naming what on failure. */
 enum alter_exit
 parse_int(const char *s, long lo, long hi, const char *what, long *out, struct alter_err *err)
@@ -196,7 +187,7 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 		    "new PAT with it at %s/settings/tokens (re-running 'alter auth login' with the "
 		    "same token cannot help)%s", method, path, scope[0] ? scope : "(not named)",
 		    opt(c, "dashboard-url") ? opt(c, "dashboard-url") :
-		    env("ALTER_DASHBOARD_URL") ? env("ALTER_DASHBOARD_URL") : DEFAULT_DASHBOARD_URL,
+		    util_env("ALTER_DASHBOARD_URL") ? util_env("ALTER_DASHBOARD_URL") : DEFAULT_DASHBOARD_URL,
 		    rid);
 	if (r->status == 401)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 401: %s; the PAT is invalid, revoked "
@@ -242,8 +233,8 @@ dashboard(const struct ctx *c)
 {
 	if (opt(c, "dashboard-url") != NULL)
 		return opt(c, "dashboard-url");
-	if (env("ALTER_DASHBOARD_URL") != NULL)
-		return env("ALTER_DASHBOARD_URL");
+	if (util_env("ALTER_DASHBOARD_URL") != NULL)
+		return util_env("ALTER_DASHBOARD_URL");
 	return DEFAULT_DASHBOARD_URL;
 }
 
@@ -259,12 +250,12 @@ session_trust(struct ctx *c)
 	if (opt(c, "ca-file") != NULL) {
 		tc.ca_file = opt(c, "ca-file");
 		tc.ca_file_from = "--ca-file";
-	} else if (env("ALTER_CA_FILE") != NULL) {
-		tc.ca_file = env("ALTER_CA_FILE");
+	} else if (util_env("ALTER_CA_FILE") != NULL) {
+		tc.ca_file = util_env("ALTER_CA_FILE");
 		tc.ca_file_from = "ALTER_CA_FILE";
 	} else {
-		tc.cert_file = env("SSL_CERT_FILE");
-		tc.cert_dir = env("SSL_CERT_DIR");
+		tc.cert_file = util_env("SSL_CERT_FILE");
+		tc.cert_dir = util_env("SSL_CERT_DIR");
 	}
 	return tls_trust_load(&tc, &c->s.trust, &c->err);
 }
@@ -281,9 +272,9 @@ session_proxy(struct ctx *c)
 	int use;
 
 	for (i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]) && purl == NULL; i++)
-		if ((purl = env(proxy_vars[i])) != NULL)
+		if ((purl = util_env(proxy_vars[i])) != NULL)
 			var = proxy_vars[i];
-	no_proxy = env("no_proxy") ? env("no_proxy") : env("NO_PROXY");
+	no_proxy = util_env("no_proxy") ? util_env("no_proxy") : util_env("NO_PROXY");
 	if ((rc = net_proxy_for(c->s.http.url.host, purl, var, no_proxy, &c->s.proxy, &use,
 	    &c->err)) != AX_OK)
 		return rc;
@@ -298,9 +289,9 @@ env_int(struct ctx *c, const char *name, long lo, long hi, int *out)
 	enum alter_exit rc;
 	long v;
 
-	if (env(name) == NULL)
+	if (util_env(name) == NULL)
 		return AX_OK;
-	if ((rc = parse_int(env(name), lo, hi, name, &v, &c->err)) == AX_OK)
+	if ((rc = parse_int(util_env(name), lo, hi, name, &v, &c->err)) == AX_OK)
 		*out = (int)v;
 	return rc;
 }
@@ -336,8 +327,8 @@ session_http(struct ctx *c)
 
 	if (opt(c, "base-url") != NULL)
 		url = opt(c, "base-url"), var = "--base-url";
-	else if (env("ALTER_BASE_URL") != NULL)
-		url = env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
+	else if (util_env("ALTER_BASE_URL") != NULL)
+		url = util_env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
 	else if (c->s.base_url[0] != '\0')
 		url = c->s.base_url, var = "the base_url of the credential store";
 	else
@@ -399,8 +390,8 @@ session_token(struct ctx *c)
 	enum alter_exit rc;
 	int present = 0;
 
-	if (env("ALTER_PAT") != NULL) {
-		if ((rc = creds_from_env(env("ALTER_PAT"), &c->s.token, &c->err)) != AX_OK)
+	if (util_env("ALTER_PAT") != NULL) {
+		if ((rc = creds_from_env(util_env("ALTER_PAT"), &c->s.token, &c->err)) != AX_OK)
 			return rc;
 		session_set_token(c, "ALTER_PAT");
 		present = 1;

@@ -14,9 +14,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "alter.h"
 #include "creds.h"
 #include "http.h"
+#include "store.h"
+#include "util.h"
 
 #define POS_MAX		16
 #define VALS_MAX	64
@@ -157,8 +158,6 @@ const struct optval *find_val(const struct ctx *, const char *name, int nth);
 /* The value of flag name, or NULL; whether it was given. */
 const char	*opt(const struct ctx *, const char *name);
 int		 has(const struct ctx *, const char *name);
-/* A variable's value, with empty counted as unset. */
-const char	*env(const char *name);
 /* "exit codes: 0 ok, 1 error, ..." from the table beside the enum's names. */
 void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */

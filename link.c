@@ -14,6 +14,7 @@
 
 #include "builtin.h"
 #include "cli.h"
+#include "file.h"
 #include "json.h"
 
 #define LINK_DIR	".alter"
@@ -82,8 +83,8 @@ resolve_app(struct ctx *c, char *app, size_t cap)
 		snprintf(app, cap, "%s", opt(c, "app"));
 		return AX_OK;
 	}
-	if (env("ALTER_APP_ID") != NULL) {
-		snprintf(app, cap, "%s", env("ALTER_APP_ID"));
+	if (util_env("ALTER_APP_ID") != NULL) {
+		snprintf(app, cap, "%s", util_env("ALTER_APP_ID"));
 		return AX_OK;
 	}
 	if (find_link(path, sizeof(path)) == 0)
@@ -107,9 +108,9 @@ valid_id(const char *s)
 enum alter_exit
 cmd_link(struct ctx *c)
 {
-	char path[PATH_MAX + 32], app[256], tmp[64];
-	FILE *f;
-	int fd;
+	char path[PATH_MAX + 32], app[256], buf[320];
+	enum alter_exit rc;
+	int n;
 
 	if (has(c, "status")) {
 		if (c->a.npos != 0)
@@ -127,20 +128,13 @@ cmd_link(struct ctx *c)
 	if (!valid_id(c->a.pos[0]))
 		return alter_fail(&c->err, AX_USAGE, "app id '%s' must be letters, digits, '-', '_' "
 		    "or '.'", c->a.pos[0]);
-	if (mkdir(LINK_DIR, 0755) != 0 && errno != EEXIST)
-		return alter_fail(&c->err, AX_ERROR, "creating %s: %s", LINK_DIR, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", LINK_FILE, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return alter_fail(&c->err, AX_ERROR, "writing %s: %s", LINK_FILE, strerror(errno));
-	}
-	fprintf(f, "{\"app_id\":\"%s\"}\n", c->a.pos[0]);
-	if (fclose(f) != 0 || rename(tmp, LINK_FILE) != 0) {
-		unlink(tmp);
-		return alter_fail(&c->err, AX_ERROR, "writing %s: %s", LINK_FILE, strerror(errno));
-	}
+	n = snprintf(buf, sizeof(buf), "{\"app_id\":\"%s\"}\n", c->a.pos[0]);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return alter_fail(&c->err, AX_USAGE, "app id '%s' is too long", c->a.pos[0]);
+	if ((rc = make_dirs(LINK_DIR, 0755, &c->err)) != AX_OK ||
+	    (rc = write_file_atomic(-1, LINK_DIR, "link.json", buf, (size_t)n, 0644, &c->err)) !=
+	    AX_OK)
+		return rc;
 	notice(c, "linked this workspace to app %s (%s)", c->a.pos[0], LINK_FILE);
 	return AX_OK;
 }
