@@ -2,7 +2,7 @@
  * alter.c: main and dispatch.  The root command table, global flags,
  * argument parsing, help and completion, and main, which sets up the
  * session a row asks for, runs the row's handler and prints the one error
- * line (cli.md sections 1, 4).  Nothing calls into this file: the handlers
+ * line (docs/cli.md sections 1, 4).  Nothing calls into this file: the handlers
  * are in the command files (builtin.h), what they share in cli.c.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 
 /* ---- flags ---- */
 
-/* cli.md section 1: global flags, accepted before or after the command. */
+/* docs/cli.md section 1: global flags, accepted before or after the command. */
 static const struct flag global_flags[] = {
 	{ "app", 0, F_VALUE, "ID", "app id (else ALTER_APP_ID, else the workspace link)" },
 	{ "base-url", 0, F_VALUE, "URL", "API base URL (else ALTER_BASE_URL)" },
@@ -253,7 +253,7 @@ parse_flag(struct ctx *c, char *a, char **eq, const struct flag **f)
 	}
 	*eq = strchr(a + 2, '=');
 	n = *eq ? (size_t)(*eq - a - 2) : strlen(a + 2);
-	/* cli.md 2.2: a token in argv is refused, and never echoed. */
+	/* docs/cli.md 2.2: a token in argv is refused, and never echoed. */
 	if (n == 5 && strncmp(a + 2, "token", 5) == 0)
 		return alter_fail(&c->err, AX_USAGE, "--token is refused: a value in argv is "
 		    "visible to every local user; use ALTER_PAT, --token-file PATH or "
@@ -311,7 +311,7 @@ parse_args(struct ctx *c, int argc, char **argv)
 static int
 finish_stdout(struct ctx *c, int rc)
 {
-	/* cli.md 1: a closed pipe is exit 0, quietly; other write errors exit 1. */
+	/* docs/cli.md 1: a closed pipe is exit 0, quietly; other write errors exit 1. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return rc;

@@ -1,6 +1,6 @@
 /*
  * api.c: the core commands that need no credential of their own: version,
- * api (one authenticated request to any path) and scopes (cli.md
+ * api (one authenticated request to any path) and scopes (docs/cli.md
  * sections 2.3, 3).
  */
 #include <stdio.h>

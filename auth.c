@@ -1,6 +1,6 @@
 /*
  * auth.c: signing in with a PAT, its status, signing out, and pats whoami
- * (cli.md section 2.4).
+ * (docs/cli.md section 2.4).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +15,9 @@
 #include "scopes.h"
 
 
-/* ---- auth and pats (cli.md 2.4) ---- */
+/* ---- auth and pats (docs/cli.md 2.4) ---- */
 
-/* GET /v1/pats/me: the token's own record (api.md section 3). */
+/* GET /v1/pats/me: the token's own record (docs/api.md section 3). */
 static const struct endpoint *const pats_me = &endpoints[EP_PATS_ME];
 
 static enum alter_exit
@@ -62,7 +62,7 @@ login_read_token(struct ctx *c, const char *file)
 
 /*
  * Login steps 3 and 4: verify before storing, and check --scopes.  200:
- * scopes known (*known set); 403: valid, scopes unknown (api.md).
+ * scopes known (*known set); 403: valid, scopes unknown (docs/api.md).
  */
 static enum alter_exit
 login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known)
@@ -161,7 +161,7 @@ cmd_auth_login(struct ctx *c)
 	return AX_OK;
 }
 
-/* The lines of the status view known without the network (cli.md 2.4). */
+/* The lines of the status view known without the network (docs/cli.md 2.4). */
 static void
 pat_local(const struct ctx *c, const char *mask, const char *mode)
 {
@@ -240,7 +240,7 @@ pat_view(struct ctx *c, int is_whoami)
 	if (c->s.from_store)
 		snprintf(mode, sizeof(mode), "%04o", c->s.store_mode), kv[5] = mode;
 	if ((rc = verify(c, &r)) != AX_OK) {
-		/* cli.md 2.4: the network down still shows what is known locally. */
+		/* docs/cli.md 2.4: the network down still shows what is known locally. */
 		if (json)
 			json_print_with(stdout, NULL, 0, kv);
 		else

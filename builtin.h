@@ -18,7 +18,7 @@ extern const struct cmd scopes_cmds[];
 /* auth.c: auth login, logout, status; pats whoami. */
 extern const struct cmd auth_cmds[], pats_cmds[];
 
-/* portal_rows.c: one table per group of cli.md section 5. */
+/* portal_rows.c: one table per group of docs/cli.md section 5. */
 extern const struct cmd portal_agents[], portal_apps[], portal_audit[], portal_keys[],
 		    portal_policy[], portal_providers[], portal_secrets[];
 
@@ -29,7 +29,7 @@ enum alter_exit	 portal_run(struct ctx *);
 enum alter_exit	 cmd_link(struct ctx *);
 enum alter_exit	 cmd_unlink(struct ctx *);
 extern const struct flag link_flags[];
-/* cli.md 5: --app, else ALTER_APP_ID, else the workspace link, into app. */
+/* docs/cli.md 5: --app, else ALTER_APP_ID, else the workspace link, into app. */
 enum alter_exit	 resolve_app(struct ctx *, char *app, size_t cap);
 
 #endif

@@ -2,8 +2,8 @@
  * cli.c: what every command shares (cli.h): option lookup, notices and
  * warnings, number parsing, reading --input, turning an HTTP failure into
  * the one error line, and the session (base URL, trust, proxy, token and
- * Authorization header), set up and closed here (cli.md sections 1, 4;
- * api.md section 2).
+ * Authorization header), set up and closed here (docs/cli.md sections 1, 4;
+ * docs/api.md section 2).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -201,7 +201,7 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 	    msg[0] ? ": " : "", msg, rid);
 }
 
-/* cli.md section 1: the exit codes, as the help names them. */
+/* docs/cli.md section 1: the exit codes, as the help names them. */
 static const struct {
 	enum alter_exit	 code;
 	const char	*name;
@@ -260,7 +260,7 @@ session_trust(struct ctx *c)
 	return tls_trust_load(&tc, &c->s.trust, &c->err);
 }
 
-/* api.md section 2: the proxy variables, first set wins. */
+/* docs/api.md section 2: the proxy variables, first set wins. */
 static const char *const proxy_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
 
 static enum alter_exit
@@ -355,7 +355,7 @@ session_set_token(struct ctx *c, const char *source)
 	c->s.http.auth = c->s.auth;
 }
 
-/* cli.md 2.1: the token from the file store, with its mode and base URL. */
+/* docs/cli.md 2.1: the token from the file store, with its mode and base URL. */
 static enum alter_exit
 session_stored_token(struct ctx *c, int *present)
 {
@@ -383,7 +383,7 @@ session_stored_token(struct ctx *c, int *present)
 	return AX_OK;
 }
 
-/* cli.md 2.1: ALTER_PAT, else the file store, else "not signed in". */
+/* docs/cli.md 2.1: ALTER_PAT, else the file store, else "not signed in". */
 static enum alter_exit
 session_token(struct ctx *c)
 {

@@ -76,7 +76,7 @@ struct ctx;
 #define NEEDS_FIELD	0x10	/* at least one body field */
 #define APP_FILTER	0x20	/* --app, when given, becomes the app_id query */
 
-/* Output kinds of a portal command (cli.md section 4). */
+/* Output kinds of a portal command (docs/cli.md section 4). */
 enum out_kind { OUT_OBJECT, OUT_LIST, OUT_BARE, OUT_CURSOR, OUT_EMPTY };
 
 struct cmd {
@@ -175,13 +175,13 @@ enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, lo
 enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char **out,
 		    size_t *len, struct alter_err *err);
 
-/* Map a non-2xx response to its exit code and message (api.md section 2). */
+/* Map a non-2xx response to its exit code and message (docs/api.md section 2). */
 enum alter_exit	 http_failure(struct ctx *, const char *method, const char *path,
 		    struct http_response *r);
 
 /*
  * The session (cli.c).  session_open sets up what the row's flags ask for:
- * NEEDS_TOKEN, the token (ALTER_PAT, else the store; cli.md 2.1) and its
+ * NEEDS_TOKEN, the token (ALTER_PAT, else the store; docs/cli.md 2.1) and its
  * Authorization header, then for NEEDS_TOKEN or NEEDS_HTTP the base URL,
  * timeouts, proxy and trust.  auth login, whose token comes from a flag,
  * puts it in c->s.token and calls session_set_token then session_http.

@@ -1,6 +1,6 @@
 /*
  * creds.c: the PAT's channels (ALTER_PAT, --token-file, --token-stdin),
- * the one reading rule they share (cli.md 2.2) and the mask.  The file
+ * the one reading rule they share (docs/cli.md 2.2) and the mask.  The file
  * store auth.toml is store.c.
  *
  * It never prints, exits or allocates, and never puts any part of a token
@@ -62,7 +62,7 @@ starts_with(const unsigned char *p, size_t len, const char *lit)
 	return len >= n && memcmp(p, lit, n) == 0;
 }
 
-/* 1 if the len bytes at p are exactly a PAT of cli.md 2.2. */
+/* 1 if the len bytes at p are exactly a PAT of docs/cli.md 2.2. */
 static int
 valid_pat(const unsigned char *p, size_t len)
 {
@@ -146,7 +146,7 @@ creds_parse(const unsigned char *buf, size_t len, const char *what,
 		return alter_fail(err, AX_USAGE, "%s is larger than %d bytes; "
 		    "it must hold one PAT and nothing else", what,
 		    CREDS_INPUT_MAX);
-	/* cli.md 2.2: a UTF-16 byte-order mark or a NUL byte is refused. */
+	/* docs/cli.md 2.2: a UTF-16 byte-order mark or a NUL byte is refused. */
 	if ((len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
 	    (buf[0] == 0xfe && buf[1] == 0xff))) || memchr(buf, '\0', len))
 		return alter_fail(err, AX_USAGE, "%s looks like UTF-16 (it has "

@@ -1,7 +1,7 @@
 /*
  * creds.h: the Personal Access Token.  Reading it from its channels
  * (ALTER_PAT, --token-file, --token-stdin), the one reading rule they all
- * share (cli.md section 2.2) and the mask.  The file store is store.h.
+ * share (docs/cli.md section 2.2) and the mask.  The file store is store.h.
  *
  * Nothing here prints, exits or allocates.  The caller owns every
  * struct creds_token it passes in and must wipe it (creds_wipe()) once
@@ -24,9 +24,9 @@
 
 #define CREDS_PREFIX		"alter_pat_"
 #define CREDS_PREFIX_LEN	10
-#define CREDS_BODY_MAX		500	/* cli.md 2.2: 1 to 500 after the prefix */
+#define CREDS_BODY_MAX		500	/* docs/cli.md 2.2: 1 to 500 after the prefix */
 #define CREDS_TOKEN_MAX		510	/* CREDS_PREFIX_LEN + CREDS_BODY_MAX */
-#define CREDS_INPUT_MAX		4096	/* cli.md 2.2: a channel gives at most 4 KiB */
+#define CREDS_INPUT_MAX		4096	/* docs/cli.md 2.2: a channel gives at most 4 KiB */
 #define CREDS_MASK_SIZE		18	/* "alter_pat_..." + 4 characters + NUL */
 
 /* A validated PAT: value is NUL-terminated, len bytes long. */
@@ -36,7 +36,7 @@ struct creds_token {
 };
 
 /*
- * Apply the reading rule of cli.md 2.2 to len bytes of input: at most
+ * Apply the reading rule of docs/cli.md 2.2 to len bytes of input: at most
  * CREDS_INPUT_MAX bytes; a UTF-8 byte-order mark is skipped; a UTF-16 one
  * or any NUL byte is refused; surrounding spaces, tabs, CR and LF are
  * trimmed; inner whitespace ("more than one token"), empty input, API keys

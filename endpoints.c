@@ -1,5 +1,5 @@
 /*
- * endpoints.c: the endpoint table of api.md section 3; see endpoints.h.
+ * endpoints.c: the endpoint table of docs/api.md section 3; see endpoints.h.
  */
 #include <stddef.h>
 

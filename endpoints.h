@@ -1,6 +1,6 @@
 /*
- * endpoints.h: every method and path of api.md section 3, in one table
- * (api.md's rule: matching a production API is an edit of this table).
+ * endpoints.h: every method and path of docs/api.md section 3, in one table
+ * (docs/api.md's rule: matching a production API is an edit of this table).
  */
 #ifndef ALTER_ENDPOINTS_H
 #define ALTER_ENDPOINTS_H

@@ -1,6 +1,6 @@
 /*
  * http.c: HTTP/1.1 requests over tls.c; see http.h.  Covers
- * api.md section 1 (base URL, headers, keep-alive) and section 2 (status
+ * docs/api.md section 1 (base URL, headers, keep-alive) and section 2 (status
  * table, retries, redirects left to the caller, the one re-send on a stale
  * kept-alive connection).  Responses are parsed by http_parse.c (framing,
  * Retry-After).  Never prints, never inspects the Authorization value it
@@ -19,7 +19,7 @@
 
 #include "http.h"
 
-/* api.md section 2: HTTP status to exit code. */
+/* docs/api.md section 2: HTTP status to exit code. */
 static const struct {
 	int		 lo, hi;
 	enum alter_exit	 code;
@@ -45,7 +45,7 @@ http_status_exit(int status)
 	return AX_ERROR;
 }
 
-/* api.md section 2: which statuses are retried for which methods. */
+/* docs/api.md section 2: which statuses are retried for which methods. */
 static const struct {
 	const char	*method;
 	int		 idempotent;
@@ -345,7 +345,7 @@ read_response(struct http_client *c, struct http_parser *p, int64_t deadline,
 /*
  * One exchange on the current or a new connection.  *connect_failed tells
  * the caller that nothing was sent and the connection could not be made
- * (api.md: retried for every method; a proxy's refusal is not).
+ * (docs/api.md: retried for every method; a proxy's refusal is not).
  */
 static enum alter_exit
 exchange(struct http_client *c, const char *method, const char *req, size_t reqlen,
@@ -376,7 +376,7 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 		}
 		st = read_response(c, p, deadline, &got, &r, err);
 		/*
-		 * api.md: a request on a kept-alive connection that fails before
+		 * docs/api.md: a request on a kept-alive connection that fails before
 		 * any response byte (the server closed it while idle) is sent
 		 * once more on a fresh connection, if idempotent and in time.
 		 */

@@ -1,5 +1,5 @@
 /*
- * http.h: HTTP/1.1 over tls.c, per api.md sections 1 and 2: base URLs,
+ * http.h: HTTP/1.1 over tls.c, per docs/api.md sections 1 and 2: base URLs,
  * request headers, response framing (Content-Length, chunked, or end of
  * stream after close_notify), keep-alive, retries, the status to exit code
  * table.  Never prints; to it the token is an opaque header value.
@@ -27,7 +27,7 @@ struct http_url {
 };
 
 /*
- * Parse an https:// URL with optional port and path prefix (api.md 1).
+ * Parse an https:// URL with optional port and path prefix (docs/api.md 1).
  * what names the input ("--base-url") in the AX_USAGE message.
  */
 enum alter_exit	http_url_parse(const char *url, const char *what, struct http_url *u,
@@ -46,14 +46,14 @@ struct http_response {
 
 void		http_response_free(struct http_response *);
 
-/* The exit code for an HTTP status (api.md section 2's table). */
+/* The exit code for an HTTP status (docs/api.md section 2's table). */
 enum alter_exit	http_status_exit(int status);
 
 struct http_client {
 	struct http_url		 url;
 	struct tls_trust	*trust;
 	const struct net_proxy	*proxy;		/* NULL: direct */
-	int			 timeout_s;	/* per request, api.md "Timeouts" */
+	int			 timeout_s;	/* per request, docs/api.md "Timeouts" */
 	int			 max_retries;
 	int			 retry_max_wait;
 	const char		*auth;		/* the Authorization value, or NULL */
@@ -66,7 +66,7 @@ struct http_client {
 
 /*
  * Send one request (path relative to the base URL's prefix, with its query)
- * and read the whole response, with the retries of api.md section 2.
+ * and read the whole response, with the retries of docs/api.md section 2.
  * Returns AX_OK when a complete response arrived, whatever its status;
  * otherwise AX_ERROR (network, TLS, timeout, truncation) with err filled and
  * resp empty.  with_auth adds the Authorization header.

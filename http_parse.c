@@ -1,8 +1,8 @@
 /*
- * http_parse.c: the response side of HTTP/1.1 (api.md section 1): the
+ * http_parse.c: the response side of HTTP/1.1 (docs/api.md section 1): the
  * incremental parser of a response (status line, headers, framing by
  * Content-Length, chunked coding or end of stream after close_notify) and
- * Retry-After values (api.md section 2).  Declared in http.h; no I/O.
+ * Retry-After values (docs/api.md section 2).  Declared in http.h; no I/O.
  */
 #include <sys/types.h>
 

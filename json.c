@@ -87,7 +87,7 @@ json_error_summary(const unsigned char *body, size_t len, char *msg, size_t mcap
 		cJSON_Delete(j);
 		return;
 	}
-	/* api.md: a non-JSON body shows at most its first 200 printable bytes. */
+	/* docs/api.md: a non-JSON body shows at most its first 200 printable bytes. */
 	for (i = 0; body != NULL && i < len && o < 200 && o + 1 < mcap; i++)
 		if (isprint(body[i]) || body[i] == ' ')
 			msg[o++] = (char)body[i];
@@ -233,7 +233,7 @@ json_body_parse(const char *text, size_t len, const char *what, struct json_body
 	return AX_OK;
 }
 
-/* Bodies may hold secrets (cli.md 5): wipe every string before freeing. */
+/* Bodies may hold secrets (docs/cli.md 5): wipe every string before freeing. */
 static void
 wipe(cJSON *j)
 {
@@ -351,7 +351,7 @@ json_body_text(const struct json_body *b)
 
 /* ---- printing answers ---- */
 
-#define CELL_MAX	40	/* cli.md 4: long values are cut with "..." */
+#define CELL_MAX	40	/* docs/cli.md 4: long values are cut with "..." */
 
 enum alter_exit
 json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const char *columns,
@@ -497,7 +497,7 @@ emit(struct json_out *o, const cJSON *item, int in_list, struct alter_err *err)
 		return rc;
 	if (picked != NULL)
 		item = picked;
-	/* cli.md 4: jsonl of a single object is the same as json. */
+	/* docs/cli.md 4: jsonl of a single object is the same as json. */
 	s = in_list ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
 	cJSON_Delete(picked);
 	if (s == NULL)
@@ -549,7 +549,7 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 		(*nitems)++;
 	}
 	cJSON_Delete(j);
-	/* cli.md 4: lists stream page by page. */
+	/* docs/cli.md 4: lists stream page by page. */
 	fflush(o->f);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * json.h: every use of cJSON (style.md: keep its names in one file): JSON
+ * json.h: every use of cJSON (docs/design.md, Style: keep its names in one file): JSON
  * bodies to output, error bodies to a message, user JSON input checked.
  * Printing goes only to the FILE the caller hands in.
  */
@@ -18,7 +18,7 @@
 int		json_print(FILE *f, const unsigned char *body, size_t len);
 
 /*
- * Summarise an error body (api.md section 2): error.message or a top-level
+ * Summarise an error body (docs/api.md section 2): error.message or a top-level
  * message/detail, else up to 200 printable bytes of a non-JSON body, into
  * msg; error.code into code and error.required_scope into scope ("" when
  * absent).
@@ -36,7 +36,7 @@ enum alter_exit	json_check_object(const char *text, size_t len, const char *what
 
 #define JSON_SCOPES_MAX	64
 
-/* The fields of a PAT object (api.md "PATs") that alter shows. */
+/* The fields of a PAT object (docs/api.md "PATs") that alter shows. */
 struct json_pat {
 	char		 name[256], user[256], org[256], token_prefix[64];
 	char		 created_at[64], expires_at[64];	/* "" when null */
@@ -85,7 +85,7 @@ enum alter_exit	json_body_set_json(struct json_body *, const char *key, const ch
 /* Compact text of the body (malloc'd; the caller frees it), or NULL. */
 char		*json_body_text(const struct json_body *);
 
-/* ---- printing answers (cli.md section 4) ---- */
+/* ---- printing answers (docs/cli.md section 4) ---- */
 
 enum { FMT_TABLE, FMT_JSON, FMT_JSONL };
 

@@ -1,6 +1,6 @@
 /*
  * link.c: the workspace link (.alter/link.json) and the app a command acts
- * on: --app, else ALTER_APP_ID, else the link (cli.md section 5).
+ * on: --app, else ALTER_APP_ID, else the link (docs/cli.md section 5).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -73,7 +73,7 @@ read_link(struct ctx *c, const char *path, char *app, size_t cap)
 	return AX_OK;
 }
 
-/* cli.md 5: --app, else ALTER_APP_ID, else the workspace link. */
+/* docs/cli.md 5: --app, else ALTER_APP_ID, else the workspace link. */
 enum alter_exit
 resolve_app(struct ctx *c, char *app, size_t cap)
 {

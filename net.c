@@ -1,6 +1,6 @@
 /*
  * net.c: name resolution, one bounded connect attempt per address, and the
- * CONNECT tunnel through an HTTP proxy; see net.h.  Owns api.md section 1
+ * CONNECT tunnel through an HTTP proxy; see net.h.  Owns docs/api.md section 1
  * (names, every address, 10 s per attempt) and section 2 (proxies).
  * Never prints, never sees TLS or the token.
  */
@@ -23,7 +23,7 @@
 
 #include "net.h"
 
-#define CONNECT_ATTEMPT_MS	10000	/* api.md section 2: at most 10 s per address */
+#define CONNECT_ATTEMPT_MS	10000	/* docs/api.md section 2: at most 10 s per address */
 #define CONNECT_REPLY_MAX	16384	/* cap on a proxy's answer headers */
 #define ADDRS_MAX		16
 
@@ -454,7 +454,7 @@ ip_bytes(const char *host, size_t n, unsigned char out[16])
 }
 
 /*
- * api.md section 2: an entry matches the host itself or any subdomain (a
+ * docs/api.md section 2: an entry matches the host itself or any subdomain (a
  * leading '.' is optional), "*" matches everything, and an IP-literal host
  * matches only an entry holding the same address.
  */

@@ -1,8 +1,8 @@
 /*
- * net.h: a connected TCP socket to host:port within a deadline (api.md
+ * net.h: a connected TCP socket to host:port within a deadline (docs/api.md
  * section 1: localhost names without /etc/hosts, every address in turn, at
  * most 10 s each), directly or through an HTTP CONNECT proxy tunnel
- * (api.md section 2).  Never prints; never sees TLS.
+ * (docs/api.md section 2).  Never prints; never sees TLS.
  */
 #ifndef ALTER_NET_H
 #define ALTER_NET_H
@@ -40,7 +40,7 @@ enum alter_exit	net_proxy_for(const char *host, const char *proxy_url, const cha
  * Connect to host:port (an IP literal or a name; brackets already removed),
  * through proxy when it is not NULL.  Returns a connected non-blocking
  * socket, or -1 with err filled (AX_ERROR).  On failure *retryable says
- * whether it is a connect failure that api.md section 2 retries: 1 for
+ * whether it is a connect failure that docs/api.md section 2 retries: 1 for
  * DNS, TCP and timeouts, and for a proxy's 502, 503 or 504; 0 when the
  * proxy refused the tunnel (407, 403, ...).
  */

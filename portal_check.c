@@ -1,7 +1,7 @@
 /*
  * portal_check.c: the checks a portal row's flag values pass before any
  * request (enum flag_check), and reading a secret from - or @file
- * (cli.md section 5).
+ * (docs/cli.md section 5).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "portal_check.h"
 
-#define SECRET_MAX	65536		/* cli.md 5: secret values, at most 64 KiB */
+#define SECRET_MAX	65536		/* docs/cli.md 5: secret values, at most 64 KiB */
 
 /* ---- checking values ---- */
 
@@ -122,7 +122,7 @@ check_value(struct ctx *c, const struct flag *f, const char *v)
 	return AX_OK;
 }
 
-/* cli.md 5: a secret is read from - or @file, 64 KiB at most, one newline off. */
+/* docs/cli.md 5: a secret is read from - or @file, 64 KiB at most, one newline off. */
 enum alter_exit
 read_secret(struct ctx *c, const char *flag, const char *v, char **out)
 {

@@ -19,7 +19,7 @@ const char	*list_next(const char **rest, size_t *len);
 enum alter_exit	 check_value(struct ctx *, const struct flag *f, const char *v);
 
 /*
- * cli.md 5: a secret from - or @file (never inline), 64 KiB at most, one
+ * docs/cli.md 5: a secret from - or @file (never inline), 64 KiB at most, one
  * trailing newline off, into a malloc'd string the caller wipes and frees.
  */
 enum alter_exit	 read_secret(struct ctx *, const char *flag, const char *v, char **out);

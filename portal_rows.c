@@ -1,5 +1,5 @@
 /*
- * portal_rows.c: the portal commands of cli.md section 5 (apps, keys,
+ * portal_rows.c: the portal commands of docs/cli.md section 5 (apps, keys,
  * agents, providers, managed-secrets, policy, audit) as rows of data, run
  * by portal_run (portal_run.c): a row names its endpoint, how each flag maps
  * to the path, query or body, its checks, its output kind and table

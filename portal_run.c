@@ -2,7 +2,7 @@
  * portal_run.c: the runner of the portal rows (portal_rows.c): value
  * checks, building the request from a row and its flags, confirmation of
  * destructive commands, and portal_run, which sends the request and
- * prints the answer through json.c (cli.md sections 4, 5).
+ * prints the answer through json.c (docs/cli.md sections 4, 5).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +217,7 @@ body_from_flag(struct ctx *c, struct request *rq, const struct flag *f)
 	return AX_OK;
 }
 
-/* "key=json;key=json": values the server needs that no flag gave (cli.md 5). */
+/* "key=json;key=json": values the server needs that no flag gave (docs/cli.md 5). */
 static enum alter_exit
 apply_defaults(struct ctx *c, struct request *rq)
 {
@@ -329,7 +329,7 @@ build_request(struct ctx *c, struct request *rq)
 	return build_body(c, rq);
 }
 
-/* ---- confirmation (cli.md 5) ---- */
+/* ---- confirmation (docs/cli.md 5) ---- */
 
 /*
  * What a command acts on: the value of the last placeholder of its path
@@ -377,7 +377,7 @@ confirm(struct ctx *c, struct request *rq)
 	n = strcspn(answer, "\r\n");
 	answer[n] = '\0';
 	if (typed) {
-		/* cli.md 5: what was typed goes to the server, which checks it (409). */
+		/* docs/cli.md 5: what was typed goes to the server, which checks it (409). */
 		if (n == 0)
 			return alter_fail(&c->err, AX_USAGE, "nothing typed: not confirmed");
 		if (json_body_set_str(rq->body, "confirm", answer) != 0)
@@ -494,7 +494,7 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	return rc;
 }
 
-/* The output (cli.md 4): --output, else table for lists and json for objects. */
+/* The output (docs/cli.md 4): --output, else table for lists and json for objects. */
 static enum alter_exit
 output_init(struct ctx *c, struct json_out *o, int islist)
 {

@@ -1,5 +1,5 @@
 /*
- * scopes.c: the PAT scope table of cli.md section 3 as data, and the pure
+ * scopes.c: the PAT scope table of docs/cli.md section 3 as data, and the pure
  * functions that validate what a user types and decide coverage.  It never
  * does I/O, never allocates, never prints and never exits: see scopes.h.
  */
@@ -13,7 +13,7 @@
 /* How much of a bad entry a message quotes before it cuts with "...". */
 #define QUOTE_MAX	64
 
-/* Verb flags: the rules of cli.md section 3 that are not the ladder. */
+/* Verb flags: the rules of docs/cli.md section 3 that are not the ladder. */
 #define V_OPT_IN	0x1	/* excluded from "resource:*", covered by itself only */
 #define V_COVERS_READ	0x2	/* also covers the read verb of its resource */
 
@@ -44,7 +44,7 @@ static const char *const verbs_policy[] = {
 };
 static const char *const verbs_r[] = { "read" };
 
-/* cli.md section 3, row for row and in its order. */
+/* docs/cli.md section 3, row for row and in its order. */
 static const struct scopes_resource resources[] = {
 	{ "dashboard_apps",	  verbs_rwd,	NELEM(verbs_rwd),    "apps" },
 	{ "dashboard_keys",	  verbs_rwa,	NELEM(verbs_rwa),    "keys" },
@@ -57,7 +57,7 @@ static const struct scopes_resource resources[] = {
 };
 
 /*
- * The default set of cli.md section 3, written out so that it can be a
+ * The default set of docs/cli.md section 3, written out so that it can be a
  * constant; tests/unit_scopes.c derives it from the table above and checks
  * that the two agree.
  */

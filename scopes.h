@@ -1,5 +1,5 @@
 /*
- * scopes.h: the PAT scope table of cli.md section 3 and its coverage rules,
+ * scopes.h: the PAT scope table of docs/cli.md section 3 and its coverage rules,
  * as pure functions over static data.  Nothing here does I/O, allocates,
  * prints or exits.  Every pointer returned points into static, read-only
  * data that lives as long as the program.
@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-/* One row of the table of cli.md section 3, verbs in the table's order. */
+/* One row of the table of docs/cli.md section 3, verbs in the table's order. */
 struct scopes_resource {
 	const char		 *name;		/* "dashboard_apps" */
 	const char *const	 *verbs;	/* "read", "write", "delete" */
@@ -22,11 +22,11 @@ struct scopes_resource {
 /* The number of rows of the table. */
 size_t	scopes_nresources(void);
 
-/* Row i of the table (in the order of cli.md section 3), or NULL if i is
+/* Row i of the table (in the order of docs/cli.md section 3), or NULL if i is
  * out of range. */
 const struct scopes_resource *scopes_resource_at(size_t i);
 
-/* 1 if the verb (NUL-terminated) is an opt-in verb of cli.md section 3
+/* 1 if the verb (NUL-terminated) is an opt-in verb of docs/cli.md section 3
  * (delete, rules_update, rules_delete): never included by "resource:*",
  * never covered by another verb.  0 otherwise, including unknown verbs. */
 int	scopes_is_opt_in(const char *verb);
@@ -71,7 +71,7 @@ enum alter_exit	scopes_missing(const char *list, const char *const *granted,
 		    size_t ngranted, char *out, size_t outlen, size_t *nmissing,
 		    struct alter_err *err);
 
-/* The default set a browser login would ask for (cli.md section 3): read
+/* The default set a browser login would ask for (docs/cli.md section 3): read
  * and write of every resource, read alone where there is no write; a
  * static comma-separated string in table order. */
 const char	*scopes_default_set(void);

@@ -1,5 +1,5 @@
 /*
- * store.c: the 0600 file store auth.toml (cli.md 2.3) in the config
+ * store.c: the 0600 file store auth.toml (docs/cli.md 2.3) in the config
  * directory (2.1): its path, parser, loader, writer and removal.
  *
  * It never prints, exits or allocates, and never puts any part of a token
@@ -327,7 +327,7 @@ creds_store_parse(const unsigned char *buf, size_t len, const char *qpath,
 		l.lineno++;
 		eol = memchr(buf + start, '\n', len - start);
 		end = eol != NULL ? (size_t)(eol - buf) : len;
-		/* cli.md 2.3: lines end in LF or CRLF. */
+		/* docs/cli.md 2.3: lines end in LF or CRLF. */
 		if (end > start && buf[end - 1] == '\r')
 			end--;
 		rc = parse_store_line(buf + start, end - start, &l, st, &seen,
@@ -374,7 +374,7 @@ open_store(const char *path, const char *q, int *fd, struct alter_err *err)
 }
 
 /*
- * cli.md 2.3: the open store fd (q: quoted) must be a regular file of
+ * docs/cli.md 2.3: the open store fd (q: quoted) must be a regular file of
  * ours, closed to group and others, at most CREDS_STORE_MAX bytes.  Sets
  * st->mode.  Returns AX_OK or AX_AUTH.
  */
@@ -444,7 +444,7 @@ out:
 }
 
 /*
- * Append "key = \"value\"\n" to out, escaping " and \ as cli.md 2.3's
+ * Append "key = \"value\"\n" to out, escaping " and \ as docs/cli.md 2.3's
  * reader expects.  A control character cannot be stored: -1.
  */
 static int
@@ -509,7 +509,7 @@ store_content(char *out, size_t outlen, size_t *used,
 
 /*
  * Open the config directory dir (made with its parents if missing) for the
- * store at path.  cli.md 2.3: it must be ours and closed to others, and an
+ * store at path.  docs/cli.md 2.3: it must be ours and closed to others, and an
  * auth.toml that is a symbolic link is refused, not silently replaced
  * (rename() would replace the link itself).  Returns AX_OK with *dfd open,
  * or an error with *dfd -1.

@@ -1,5 +1,5 @@
 /*
- * store.h: the file store <config dir>/auth.toml of cli.md section 2.3, and
+ * store.h: the file store <config dir>/auth.toml of docs/cli.md section 2.3, and
  * the config directory of section 2.1 it lives in.
  *
  * Nothing here prints, exits or allocates.  The caller owns every
@@ -30,7 +30,7 @@ struct creds_store {
 };
 
 /*
- * The config directory of cli.md 2.1 into out: ALTER_CONFIG_DIR, else
+ * The config directory of docs/cli.md 2.1 into out: ALTER_CONFIG_DIR, else
  * $XDG_CONFIG_HOME/alter (an XDG_CONFIG_HOME that is not absolute is
  * ignored, as the XDG base directory spec says), else $HOME/.config/alter,
  * else the password database's home of the effective uid + /.config/alter.
@@ -75,7 +75,7 @@ enum alter_exit	creds_store_parse(const unsigned char *buf, size_t len,
 
 /*
  * Save t, base_url and saved_at (NULL: the line is left out) as
- * <dir>/auth.toml, in the exact form of cli.md 2.3.  Under umask 077
+ * <dir>/auth.toml, in the exact form of docs/cli.md 2.3.  Under umask 077
  * (restored before returning): creates dir and its missing parents 0700;
  * refuses an existing dir not owned by the effective uid or writable by
  * group or others, and an auth.toml that is a symbolic link; writes a

@@ -1,6 +1,6 @@
 /*
  * tls.c: the BearSSL engine over a connected socket and its entropy; see
- * tls.h.  Covers cli.md section 6 and the TLS parts of api.md section 1.
+ * tls.h.  Covers docs/cli.md section 6 and the TLS parts of docs/api.md section 1.
  * TLS 1.2 only, ECDHE with AEAD suites, no renegotiation, SNI from the
  * host name (none for IP literals), ALPN http/1.1.
  *
@@ -239,7 +239,7 @@ static const uint16_t suites[] = {
 
 static const char *alpn[] = { "http/1.1" };
 
-/* Certificate and protocol failures, each with its own message (cli.md 6). */
+/* Certificate and protocol failures, each with its own message (docs/cli.md 6). */
 static const struct {
 	int		 code;
 	const char	*fmt;	/* %s: host, then the anchor source */

@@ -1,6 +1,6 @@
 /*
  * tls.h: TLS 1.2 over a connected socket with BearSSL (tls.c), and the
- * trust anchors it checks against (cli.md section 6; trust.c).  tls.c and
+ * trust anchors it checks against (docs/cli.md section 6; trust.c).  tls.c and
  * trust.c are the only modules that see BearSSL; they never print.
  */
 #ifndef ALTER_TLS_H
@@ -12,7 +12,7 @@
 
 #include "util.h"
 
-/* Where anchors come from, as gathered by the caller (cli.md section 6). */
+/* Where anchors come from, as gathered by the caller (docs/cli.md section 6). */
 struct tls_trust_cfg {
 	const char	*ca_file;	/* --ca-file or ALTER_CA_FILE, or NULL */
 	const char	*ca_file_from;	/* "--ca-file" or "ALTER_CA_FILE" */

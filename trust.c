@@ -1,5 +1,5 @@
 /*
- * trust.c: the trust anchors of cli.md section 6: where they come from
+ * trust.c: the trust anchors of docs/cli.md section 6: where they come from
  * (--ca-file or ALTER_CA_FILE, SSL_CERT_FILE and SSL_CERT_DIR, the host's
  * bundle, else the compiled-in roots), and which of them a server's chain
  * may use.  Public calls in tls.h; trust.h is tls.c's view of it.
@@ -34,7 +34,7 @@ extern const size_t alter_anchor_blob_len;
 extern const size_t alter_anchors_n;
 extern const char alter_anchors_source[];
 
-/* cli.md section 6: the usual host bundle paths, in order. */
+/* docs/cli.md section 6: the usual host bundle paths, in order. */
 static const char *const host_bundles[] = {
 	"/etc/ssl/certs/ca-certificates.crt",		/* Debian, Ubuntu, Alpine, Gentoo */
 	"/etc/pki/tls/certs/ca-bundle.crt",		/* RHEL, Fedora, CentOS */

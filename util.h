@@ -1,6 +1,6 @@
 /*
  * util.h: what every module of alter shares: the exit-code contract of
- * cli.md section 1, the error record that library modules fill instead of
+ * docs/cli.md section 1, the error record that library modules fill instead of
  * printing, and the small helpers defined in util.c.
  */
 #ifndef ALTER_UTIL_H
@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-/* cli.md section 1: the exit codes are a stable contract. */
+/* docs/cli.md section 1: the exit codes are a stable contract. */
 enum alter_exit {
 	AX_OK = 0,
 	AX_ERROR = 1,

@@ -1,7 +1,7 @@
 /*
  * x509.h: certificate bytes without BearSSL: PEM to DER, and a careful
  * walk of a DER certificate for the two things BearSSL 0.6 does not give
- * us (api.md section 1, cli.md section 6): the raw issuer and subject names,
+ * us (docs/api.md section 1, docs/cli.md section 6): the raw issuer and subject names,
  * used to decode only the bundle certificates that can anchor a chain, and
  * the iPAddress subject alternative names, used to verify IP-literal hosts.
  * Pure functions: no I/O, no allocation.

@@ -727,7 +727,7 @@ test_store_round_trip(void)
 	n = read_file(path, buf, sizeof(buf));
 	CHECK(n == (long)strlen(saved_content) &&
 	    memcmp(buf, saved_content, (size_t)n) == 0,
-	    "auth.toml holds exactly the content of cli.md 2.3");
+	    "auth.toml holds exactly the content of docs/cli.md 2.3");
 	CHECK(count_temps(dir) == 0, "no temp file is left after a save");
 
 	memset(&st, 'X', sizeof(st));
@@ -811,7 +811,7 @@ static const struct {
 	enum alter_exit	 code;
 	const char	*fragment;
 } load_vectors[] = {
-	{ "the exact file of cli.md 2.3", saved_content, 0, AX_OK, NULL },
+	{ "the exact file of docs/cli.md 2.3", saved_content, 0, AX_OK, NULL },
 	{ "CRLF line ends",
 	    "# c\r\ntoken = \"" TOK "\"\r\nbase_url = \"https://x\"\r\n", 0,
 	    AX_OK, NULL },

@@ -2,7 +2,7 @@
  * certdata: pick from Mozilla's certdata.txt (NSS's built-in object list, as
  * Debian's ca-certificates source package ships it) the roots that Mozilla
  * trusts for server authentication, and print them as a PEM bundle for
- * tools/mkanchors (cli.md section 6).  It runs on the build host only.
+ * tools/mkanchors (docs/cli.md section 6).  It runs on the build host only.
  *
  * usage: certdata CERTDATA.TXT EPOCH > roots.pem
  *

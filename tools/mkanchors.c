@@ -1,6 +1,6 @@
 /*
  * mkanchors: turn a PEM CA bundle into the C table of trust anchors that
- * is compiled into alter (cli.md section 6: "the roots compiled into the
+ * is compiled into alter (docs/cli.md section 6: "the roots compiled into the
  * binary at build time ... recorded by sha256").  It runs on the build
  * host only, and uses BearSSL's own PEM and X.509 decoders.
  *
