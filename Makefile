@@ -27,13 +27,19 @@ SAN_JOBS  = 2
 # The shell tests check-valgrind runs (CI runs a subset to save time).
 VALGRIND_TESTS = tests/t[0-9]*.sh
 
-CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
+# -flto over alter's objects, BearSSL and cJSON together saves about 4.5 KB
+# (docs/design-crypto.md); AR must be the LTO-aware archiver.
+AR        = gcc-ar
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -flto -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
             -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
-DEP_CFLAGS = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+DEP_CFLAGS = -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+# BearSSL's constant-time table lookup (br_ccopy) at -O3: the compiler
+# vectorises it, 7% fewer instructions on a P-384 chain for 440 bytes.
+HOT_CFLAGS = -O3 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # -z norelro: only a dynamic linker applies RELRO, so in a static musl binary
 # it protects nothing and its page alignment costs up to 4 KiB.
-LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+LDFLAGS   = -Os -flto -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
 # ---- nothing below needs editing ----
 
@@ -64,8 +70,8 @@ DEPLIBS = -lbearssl -lcjson
 DEPS    =
 else
 DEPINC  = -I$(BSSL)/inc -I$(CJ)
-DEPLIBS = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
-DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+DEPLIBS = $(OBJ)/br_ccopy.o $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+DEPS    = $(OBJ)/br_ccopy.o $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
@@ -110,8 +116,12 @@ $(CJ)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
 	touch $@
 
 $(BSSL)/build/libbearssl.a: $(BSSL)/.ready
-	$(MAKE) -C $(BSSL) lib CC=$(CC) AR=ar \
+	$(MAKE) -C $(BSSL) lib CC=$(CC) AR=$(AR) \
 	    CFLAGS='$(DEP_CFLAGS) -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl'
+
+$(OBJ)/br_ccopy.o: $(BSSL)/.ready | $(OBJ)
+	$(CC) $(HOT_CFLAGS) -I$(BSSL)/src -I$(BSSL)/inc -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl \
+	    -c -o $@ $(BSSL)/src/codec/ccopy.c
 
 $(OBJ)/cJSON.o: $(CJ)/.ready | $(OBJ)
 	$(CC) $(DEP_CFLAGS) -DCJSON_NESTING_LIMIT=128 -ffile-prefix-map=$(CURDIR)/$(CJ)=cjson -c -o $@ $(CJ)/cJSON.c
@@ -202,7 +212,7 @@ $(BUILD)/bench_run: tests/bench_run.c
 	$(CC) $(CFLAGS) -static -o $@ tests/bench_run.c
 
 bench: $(ALTER) $(BUILD)/bench_trust $(BUILD)/bench_run $(TESTTMP)/pki/ca.pem
-	python3 tests/bench.py
+	CC=$(CC) python3 tests/bench.py
 
 # ---- under attack: sanitizers, valgrind, fuzzing ----
 # Each build is against glibc in its own folder, from the BearSSL and cJSON

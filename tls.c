@@ -292,14 +292,20 @@ tls_builtin_describe(char *out, size_t outlen)
 /* ---- curves ---- */
 
 /*
- * Elliptic curves: P-256, P-384 and P-521 through the generic i31 code,
- * x25519 through its own; BearSSL's br_ec_all_m31 adds a 7 KB P-256
- * special case that a single request does not need.
+ * One implementation per curve, each BearSSL's fastest here (figures in
+ * docs/design-crypto.md): P-256 through its special-purpose m31 code (ECDHE
+ * with nginx's default settings, and most ECDSA leaves), P-384 and P-521
+ * through the generic i31 code (i15 needs 2.7x the instructions), x25519
+ * through m31.  BearSSL 0.6 has no m62/m64 curve code.
  */
 static const br_ec_impl *
 ec_for(int curve)
 {
-	return curve == BR_EC_curve25519 ? &br_ec_c25519_m31 : &br_ec_prime_i31;
+	switch (curve) {
+	case BR_EC_secp256r1:	return &br_ec_p256_m31;
+	case BR_EC_curve25519:	return &br_ec_c25519_m31;
+	default:		return &br_ec_prime_i31;
+	}
 }
 
 static const unsigned char *
@@ -493,6 +499,15 @@ select_anchors(struct tls_conn *c)
 	return nta;
 }
 
+/* RSA verification: i62 where the CPU and compiler give 64x64 products. */
+static br_rsa_pkcs1_vrfy
+rsa_vrfy(void)
+{
+	br_rsa_pkcs1_vrfy v = br_rsa_i62_pkcs1_vrfy_get();
+
+	return v ? v : br_rsa_i31_pkcs1_vrfy;
+}
+
 static void
 mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n)
 {
@@ -500,7 +515,7 @@ mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n
 	br_x509_minimal_set_hash(m, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(m, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(m, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(m, br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_rsa(m, rsa_vrfy());
 	br_x509_minimal_set_ecdsa(m, &ec_impl, br_ecdsa_i31_vrfy_asn1);
 }
 
@@ -756,6 +771,38 @@ pump(struct tls_conn *c, unsigned want, int64_t deadline_ms, struct alter_err *e
 	}
 }
 
+/*
+ * The engine: TLS 1.2 only, ECDHE suites, and BearSSL's fastest code for
+ * each public-key operation that fits the size budget (docs/design-crypto.md).
+ * The X.509 engine (mini_setup) takes the same RSA and ECDSA choices.
+ */
+static void
+tls_engine_setup(struct tls_conn *c)
+{
+	br_ssl_engine_context *eng = &c->cc.eng;
+
+	br_ssl_client_zero(&c->cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
+	br_ssl_engine_set_ec(eng, &ec_impl);
+	br_ssl_engine_set_rsavrfy(eng, rsa_vrfy());
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	/* One portable implementation of each primitive keeps the binary small. */
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(eng, &br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(eng, br_poly1305_ctmulq_get());
+	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+	br_ssl_engine_set_protocol_names(eng, alpn, 1);
+}
+
 struct tls_conn *
 tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_ms,
     struct alter_err *err)
@@ -779,26 +826,7 @@ tls_connect(int fd, const char *host, struct tls_trust *trust, int64_t deadline_
 		c->iplen = 16;
 
 	eng = &c->cc.eng;
-	br_ssl_client_zero(&c->cc);
-	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
-	br_ssl_engine_set_ec(eng, &ec_impl);
-	br_ssl_engine_set_rsavrfy(eng, br_rsa_i31_pkcs1_vrfy);
-	br_ssl_engine_set_ecdsa(eng, br_ecdsa_i31_vrfy_asn1);
-	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
-	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
-	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
-	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	/* One portable implementation of each primitive keeps the binary small. */
-	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
-	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
-	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
-	br_ssl_engine_set_chacha20(eng, &br_chacha20_ct_run);
-	br_ssl_engine_set_poly1305(eng, br_poly1305_ctmulq_get());
-	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
-	br_ssl_engine_set_protocol_names(eng, alpn, 1);
+	tls_engine_setup(c);
 	br_ssl_engine_set_buffers_bidi(eng, c->ibuf, sizeof(c->ibuf), c->obuf, sizeof(c->obuf));
 	c->xw.vtable = &xwrap_vtable;
 	c->xw.conn = c;
