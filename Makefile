@@ -30,13 +30,22 @@ SAN_JOBS  = 2
 # The shell tests check-valgrind runs (CI runs a subset to save time).
 VALGRIND_TESTS = tests/t[0-9]*.sh
 
-CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
+# -flto over alter's objects, BearSSL and cJSON together saves about 4.5 KB
+# (docs/design-crypto.md); AR must be the LTO-aware archiver.  Fat objects
+# also hold plain code, for make bench's per-origin size split.
+AR        = gcc-ar
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
             -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
-DEP_CFLAGS = -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+DEP_CFLAGS = -Os -flto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+# BearSSL's hottest small loops at -O3, linked ahead of the library: the
+# constant-time lookup br_ccopy (vectorised: 7% fewer instructions on a
+# P-384 chain for 440 bytes) and the i31 add/sub/muladd (1% more, 0 bytes).
+HOT_SRC    = codec/ccopy.c int/i31_add.c int/i31_sub.c int/i31_muladd.c
+HOT_CFLAGS = -O3 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # -z norelro: only a dynamic linker applies RELRO, so in a static musl binary
 # it protects nothing and its page alignment costs up to 4 KiB.
-LDFLAGS   = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+LDFLAGS   = -Os -flto -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
 # ---- nothing below needs editing ----
 
@@ -94,8 +103,9 @@ DEPLIBS = -lbearssl -lcjson
 DEPS    =
 else
 DEPINC  = -I$(BSSL)/inc -I$(CJ)
-DEPLIBS = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
-DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+HOT_OBJ = $(HOT_SRC:%.c=$(OBJ)/hot/%.o)
+DEPLIBS = $(HOT_OBJ) $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
+DEPS    = $(HOT_OBJ) $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
@@ -162,8 +172,13 @@ $(CJ)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
 
 # BearSSL's own Makefile: silent (-s) unless V=1; its errors still show.
 $(BSSL)/build/libbearssl.a: $(BSSL)/.ready
-	$(call say,AR,libbearssl.a)$(MAKE) $(if $(Q),-s --no-print-directory) -C $(BSSL) lib CC=$(CC) AR=ar \
+	$(call say,AR,libbearssl.a)$(MAKE) $(if $(Q),-s --no-print-directory) -C $(BSSL) lib CC=$(CC) AR=$(AR) \
 	    CFLAGS='$(DEP_CFLAGS) -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl'
+
+$(OBJ)/hot/%.o: $(BSSL)/.ready
+	$(Q)mkdir -p $(@D)
+	$(call say,CC,$*.c)$(CC) $(HOT_CFLAGS) -I$(BSSL)/src -I$(BSSL)/inc -ffile-prefix-map=$(CURDIR)/$(BSSL)=bearssl \
+	    -c -o $@ $(BSSL)/src/$*.c
 
 $(OBJ)/cJSON.o: $(CJ)/.ready | $(OBJ)
 	$(call say,CC,cJSON.c)$(CC) $(DEP_CFLAGS) -DCJSON_NESTING_LIMIT=128 -ffile-prefix-map=$(CURDIR)/$(CJ)=cjson -c -o $@ $(CJ)/cJSON.c
@@ -255,7 +270,7 @@ $(BUILD)/bench_run: tests/helper/bench_run.c
 	$(CC) $(CFLAGS) -static -o $@ tests/helper/bench_run.c
 
 bench: $(ALTER) $(BUILD)/bench_trust $(BUILD)/bench_run $(TESTTMP)/pki/ca.pem
-	python3 tests/helper/bench.py
+	CC=$(CC) python3 tests/helper/bench.py
 
 # ---- under attack: sanitizers, valgrind, fuzzing ----
 # Each build is against glibc in its own folder, from the BearSSL and cJSON

@@ -12,9 +12,11 @@ set -eu
 cd "$(dirname "$0")"
 
 # groff-base, man-db, zsh and fish: the tests of alter.1 and the completion
-# scripts; git: make reproduce-check builds from two clones.
+# scripts; git: make reproduce-check builds from two clones; nginx, nodejs,
+# curl and valgrind: make bench (it runs its own nginx from a temp dir and
+# never uses the system service Debian's package starts).
 need="make gcc musl-tools python3 openssl ca-certificates xz-utils patch binutils coreutils
-    groff-base man-db zsh fish git"
+    groff-base man-db zsh fish git nginx nodejs curl valgrind"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

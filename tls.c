@@ -59,14 +59,20 @@ struct tls_conn {
 /* ---- curves ---- */
 
 /*
- * Elliptic curves: P-256, P-384 and P-521 through the generic i31 code,
- * x25519 through its own; BearSSL's br_ec_all_m31 adds a 7 KB P-256
- * special case that a single request does not need.
+ * One implementation per curve, each BearSSL's fastest here (figures in
+ * docs/design-crypto.md): P-256 through its special-purpose m31 code (ECDHE
+ * with nginx's default settings, and most ECDSA leaves), P-384 and P-521
+ * through the generic i31 code (i15 needs 2.7x the instructions), x25519
+ * through m31.  BearSSL 0.6 has no m62/m64 curve code.
  */
 static const br_ec_impl *
 ec_for(int curve)
 {
-	return curve == BR_EC_curve25519 ? &br_ec_c25519_m31 : &br_ec_prime_i31;
+	switch (curve) {
+	case BR_EC_secp256r1:	return &br_ec_p256_m31;
+	case BR_EC_curve25519:	return &br_ec_c25519_m31;
+	default:		return &br_ec_prime_i31;
+	}
 }
 
 static const unsigned char *
@@ -129,6 +135,15 @@ select_anchors(struct tls_conn *c)
 	return trust_select(c->trust, names, nn, &c->pick);
 }
 
+/* RSA verification: i62 where the CPU and compiler give 64x64 products. */
+static br_rsa_pkcs1_vrfy
+rsa_vrfy(void)
+{
+	br_rsa_pkcs1_vrfy v = br_rsa_i62_pkcs1_vrfy_get();
+
+	return v ? v : br_rsa_i31_pkcs1_vrfy;
+}
+
 static void
 mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n)
 {
@@ -136,7 +151,7 @@ mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n
 	br_x509_minimal_set_hash(m, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(m, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(m, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(m, br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_rsa(m, rsa_vrfy());
 	br_x509_minimal_set_ecdsa(m, &ec_impl, br_ecdsa_i31_vrfy_asn1);
 }
 
@@ -393,9 +408,11 @@ pump(struct tls_conn *c, unsigned want, int64_t deadline_ms, struct alter_err *e
 }
 
 /*
- * The engine's whole configuration: versions, suites, EC, RSA and ECDSA
- * implementations, hashes, record ciphers, options, buffers, the X.509
- * wrapper.
+ * The engine's whole configuration: TLS 1.2 only, ECDHE suites, and
+ * BearSSL's fastest code for each public-key operation that fits the size
+ * budget (docs/design.md, "Crypto choices"), hashes, record ciphers,
+ * options, buffers, the X.509 wrapper.  The X.509 engine (mini_setup)
+ * takes the same RSA and ECDSA choices.
  */
 static void
 configure_engine(struct tls_conn *c)
@@ -406,7 +423,7 @@ configure_engine(struct tls_conn *c)
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
 	br_ssl_engine_set_ec(eng, &ec_impl);
-	br_ssl_engine_set_rsavrfy(eng, br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_rsavrfy(eng, rsa_vrfy());
 	br_ssl_engine_set_ecdsa(eng, br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
