@@ -31,7 +31,7 @@ SAN_JOBS  = 2
 VALGRIND_TESTS = tests/t[0-9]*.sh
 
 # -flto over alter's objects, BearSSL and cJSON together saves about 4.5 KB
-# (docs/design-crypto.md); AR must be the LTO-aware archiver.  Fat objects
+# (docs/design.md, "Crypto choices"); AR must be the LTO-aware archiver.  Fat objects
 # also hold plain code, for make bench's per-origin size split.
 AR        = gcc-ar
 CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
@@ -45,7 +45,7 @@ HOT_SRC    = codec/ccopy.c int/i31_add.c int/i31_sub.c int/i31_muladd.c
 HOT_CFLAGS = -O3 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # -z norelro: only a dynamic linker applies RELRO, so in a static musl binary
 # it protects nothing and its page alignment costs up to 4 KiB.
-LDFLAGS   = -Os -flto -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+LDFLAGS   = -Os -flto -flto-partition=one -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
 # ---- nothing below needs editing ----
 
@@ -114,7 +114,7 @@ all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
-	$(call say,STRIP,$@)strip --strip-all -o $@ $@.unstripped
+	$(call say,STRIP,$@)strip --strip-all -R .comment -o $@ $@.unstripped
 
 $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -60,7 +60,7 @@ struct tls_conn {
 
 /*
  * One implementation per curve, each BearSSL's fastest here (figures in
- * docs/design-crypto.md): P-256 through its special-purpose m31 code (ECDHE
+ * docs/design.md, "Crypto choices"): P-256 through its special-purpose m31 code (ECDHE
  * with nginx's default settings, and most ECDSA leaves), P-384 and P-521
  * through the generic i31 code (i15 needs 2.7x the instructions), x25519
  * through m31.  BearSSL 0.6 has no m62/m64 curve code.
