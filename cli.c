@@ -98,6 +98,22 @@ parse_int(const char *s, long lo, long hi, const char *what, long *out, struct a
 	return AX_OK;
 }
 
+/* The descriptor that spec names: standard input for -, else @path opened. */
+static enum alter_exit
+input_fd(const char *spec, const char *flag, int *fd, struct alter_err *err)
+{
+	if (strcmp(spec, "-") == 0) {
+		*fd = STDIN_FILENO;
+		return AX_OK;
+	}
+	if (spec[0] != '@' || spec[1] == '\0')
+		return alter_fail(err, AX_USAGE, "%s takes @FILE or - (standard input)", flag);
+	if ((*fd = open(spec + 1, O_RDONLY | O_CLOEXEC)) < 0)
+		return alter_fail(err, errno == ENOENT ? AX_NOT_FOUND : AX_USAGE,
+		    "%s '%s': %s", flag, spec + 1, strerror(errno));
+	return AX_OK;
+}
+
 /* Read @path or - (stdin) into a NUL-terminated buffer of at most cap bytes. */
 enum alter_exit
 read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *len,
@@ -106,19 +122,13 @@ read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *l
 	size_t got = 0, bcap = 4096;
 	char *buf, *nb;
 	ssize_t r;
-	int fd;
+	int fd = -1;
+	enum alter_exit rc;
 
 	*out = NULL;
 	*len = 0;
-	if (strcmp(spec, "-") == 0) {
-		fd = STDIN_FILENO;
-	} else if (spec[0] == '@' && spec[1] != '\0') {
-		if ((fd = open(spec + 1, O_RDONLY | O_CLOEXEC)) < 0)
-			return alter_fail(err, errno == ENOENT ? AX_NOT_FOUND : AX_USAGE,
-			    "%s '%s': %s", flag, spec + 1, strerror(errno));
-	} else {
-		return alter_fail(err, AX_USAGE, "%s takes @FILE or - (standard input)", flag);
-	}
+	if ((rc = input_fd(spec, flag, &fd, err)) != AX_OK)
+		return rc;
 	if ((buf = malloc(bcap)) == NULL)
 		goto nomem;
 	for (;;) {

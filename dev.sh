@@ -29,7 +29,11 @@ if [ -n "$missing" ]; then
 fi
 
 case "${1:-check}" in
-demo)	exec make demo ;;
+demo)	# The session is the first screen: the build's lines go to build/build.log.
+	mkdir -p build
+	echo "dev.sh: building alter (the steps are in build/build.log)" >&2
+	make >build/build.log 2>&1 || { cat build/build.log >&2; exit 1; }
+	exec make demo ;;
 check)	exec make check ;;
 deps)	exit 0 ;;
 *)	exec make "$@" ;;

@@ -77,15 +77,37 @@ eqn(const char *s, size_t len, const char *lit)
 	return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+/*
+ * The row named by len bytes of name in a table of nrows rows of size
+ * bytes whose first member is the row's name (verbs[], resources[]), or
+ * NULL.
+ */
+static const void *
+row_named(const void *rows, size_t nrows, size_t size, const char *name, size_t len)
+{
+	const char *row = rows;
+	size_t i;
+
+	for (i = 0; i < nrows; i++, row += size)
+		if (eqn(name, len, *(const char *const *)(const void *)row))
+			return row;
+	return NULL;
+}
+
+#define ROW_NAMED(table, name, len) \
+	row_named((table), NELEM(table), sizeof((table)[0]), (name), (len))
+
 static const struct scopes_resource *
 find_resource(const char *name, size_t len)
 {
-	size_t i;
+	return ROW_NAMED(resources, name, len);
+}
 
-	for (i = 0; i < NELEM(resources); i++)
-		if (eqn(name, len, resources[i].name))
-			return &resources[i];
-	return NULL;
+/* The properties of the verb named by len bytes of name, or NULL. */
+static const struct verb *
+verb_n(const char *name, size_t len)
+{
+	return ROW_NAMED(verbs, name, len);
 }
 
 /* The verb's properties if the resource has that verb, else NULL. */
@@ -96,24 +118,14 @@ find_verb(const struct scopes_resource *r, const char *name, size_t len)
 
 	for (i = 0; i < r->nverbs; i++)
 		if (eqn(name, len, r->verbs[i]))
-			break;
-	if (i == r->nverbs)
-		return NULL;
-	for (i = 0; i < NELEM(verbs); i++)
-		if (eqn(name, len, verbs[i].name))
-			return &verbs[i];
+			return verb_n(name, len);
 	return NULL;
 }
 
 static const struct verb *
 verb_named(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < NELEM(verbs); i++)
-		if (strcmp(name, verbs[i].name) == 0)
-			return &verbs[i];
-	return NULL;
+	return verb_n(name, strlen(name));
 }
 
 /*

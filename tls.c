@@ -309,6 +309,24 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 }
 
 /*
+ * One recv(2) of what the socket has into the engine's record buffer, with
+ * flags; its result (bytes the engine took, 0 at EOF, -1 with errno).
+ */
+static ssize_t
+recv_records(struct tls_conn *c, int flags)
+{
+	unsigned char *buf;
+	size_t len;
+	ssize_t r;
+
+	buf = br_ssl_engine_recvrec_buf(&c->cc.eng, &len);
+	r = recv(c->fd, buf, len, flags);
+	if (r > 0)
+		br_ssl_engine_recvrec_ack(&c->cc.eng, (size_t)r);
+	return r;
+}
+
+/*
  * The peer closed while we were sending: it has usually said why in an
  * alert already waiting in the socket (a server that wants a client
  * certificate aborts as our last handshake flight goes out).  Hand what is
@@ -317,17 +335,9 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 static void
 read_pending(struct tls_conn *c)
 {
-	br_ssl_engine_context *eng = &c->cc.eng;
-	unsigned char *buf;
-	size_t len;
-	ssize_t r;
-
-	while (br_ssl_engine_current_state(eng) & BR_SSL_RECVREC) {
-		buf = br_ssl_engine_recvrec_buf(eng, &len);
-		if ((r = recv(c->fd, buf, len, MSG_DONTWAIT)) <= 0)
+	while (br_ssl_engine_current_state(&c->cc.eng) & BR_SSL_RECVREC)
+		if (recv_records(c, MSG_DONTWAIT) <= 0)
 			return;
-		br_ssl_engine_recvrec_ack(eng, (size_t)r);
-	}
 }
 
 /* Send the records the engine has ready; 0, or -1 (io_errno/timed_out set). */
@@ -367,9 +377,7 @@ static int
 pump(struct tls_conn *c, unsigned want, int64_t deadline_ms, struct alter_err *err)
 {
 	br_ssl_engine_context *eng = &c->cc.eng;
-	unsigned char *buf;
 	unsigned st;
-	size_t len;
 	ssize_t r;
 
 	for (;;) {
@@ -384,12 +392,9 @@ pump(struct tls_conn *c, unsigned want, int64_t deadline_ms, struct alter_err *e
 		if (!(st & BR_SSL_RECVREC))
 			return alter_fail(err, AX_ERROR, "TLS engine with %s stalled", c->host),
 			    TLS_ERR;
-		buf = br_ssl_engine_recvrec_buf(eng, &len);
-		r = recv(c->fd, buf, len, 0);
-		if (r > 0) {
-			br_ssl_engine_recvrec_ack(eng, (size_t)r);
+		r = recv_records(c, 0);
+		if (r > 0)
 			continue;
-		}
 		if (r == 0)
 			return TLS_EOF_RAW;
 		if (errno == EINTR)

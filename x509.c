@@ -55,19 +55,29 @@ tlv_next(const unsigned char **p, size_t *len, struct tlv *t)
 	return 0;
 }
 
+/* Position p/plen at the content of the SEQUENCE that in/len starts with. */
+static int
+seq_open(const unsigned char *in, size_t len, const unsigned char **p, size_t *plen)
+{
+	struct tlv s;
+
+	if (tlv_read(in, len, &s) != 0 || s.tag != 0x30)
+		return -1;
+	*p = s.val;
+	*plen = s.vlen;
+	return 0;
+}
+
 /* Position p/len at the content of tbsCertificate. */
 static int
 tbs_open(const unsigned char *der, size_t len, const unsigned char **p, size_t *plen)
 {
-	struct tlv cert, tbs;
+	const unsigned char *cert;
+	size_t certlen;
 
-	if (tlv_read(der, len, &cert) != 0 || cert.tag != 0x30)
+	if (seq_open(der, len, &cert, &certlen) != 0)
 		return -1;
-	if (tlv_read(cert.val, cert.vlen, &tbs) != 0 || tbs.tag != 0x30)
-		return -1;
-	*p = tbs.val;
-	*plen = tbs.vlen;
-	return 0;
+	return seq_open(cert, certlen, p, plen);
 }
 
 /* Walk tbsCertificate up to and including the subjectPublicKeyInfo. */
@@ -119,7 +129,7 @@ x509_ip_san_match(const unsigned char *der, size_t len, const unsigned char *ip,
 {
 	const unsigned char *p, *e, *g;
 	size_t plen, elen, glen;
-	struct tlv is, su, t, ext, oid, val, names, name;
+	struct tlv is, su, t, oid, val, name;
 
 	if (tbs_open(der, len, &p, &plen) != 0 || tbs_fields(&p, &plen, &is, &su) != 0)
 		return -1;
@@ -129,10 +139,8 @@ x509_ip_san_match(const unsigned char *der, size_t len, const unsigned char *ip,
 			return -1;
 		if (t.tag != 0xa3)
 			continue;
-		if (tlv_read(t.val, t.vlen, &ext) != 0 || ext.tag != 0x30)
+		if (seq_open(t.val, t.vlen, &e, &elen) != 0)
 			return -1;
-		e = ext.val;
-		elen = ext.vlen;
 		while (elen > 0) {
 			const unsigned char *x;
 			size_t xlen;
@@ -151,10 +159,8 @@ x509_ip_san_match(const unsigned char *der, size_t len, const unsigned char *ip,
 				return -1;
 			if (oid.vlen != sizeof(OID_SAN) || memcmp(oid.val, OID_SAN, sizeof(OID_SAN)) != 0)
 				continue;
-			if (tlv_read(val.val, val.vlen, &names) != 0 || names.tag != 0x30)
+			if (seq_open(val.val, val.vlen, &g, &glen) != 0)
 				return -1;
-			g = names.val;
-			glen = names.vlen;
 			while (glen > 0) {
 				if (tlv_next(&g, &glen, &name) != 0)
 					return -1;

@@ -60,10 +60,9 @@ test_expect_success 'auth.toml holds exactly the documented lines' '
 	test_cmp expect actual
 '
 
-# Known breakage: setup_http() in alter.c copies c->base_url onto itself
-# (snprintf with the same buffer as source and destination), which leaves
-# it empty when the URL came from the store; requests still go to the right
-# place, but the view shows "API base URL: " with nothing after it.
+# With neither --base-url nor ALTER_BASE_URL, session_http() (cli.c) takes
+# the base_url the store recorded, and the view shows it (it once copied the
+# URL onto itself and showed "API base URL: " with nothing after it).
 test_expect_success 'a stored token is used with the base_url recorded at login' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-umask/a/b &&
 	(unset ALTER_BASE_URL && alter auth status >out 2>err) &&

@@ -3,7 +3,7 @@
  * called as tunnel() calls it, on every prefix of the answer as bytes
  * arrive, in a buffer that ends where the bytes end; once a prefix holds
  * a complete answer, the result must not change.  net_proxy_for gets the
- * input split at newlines into host, proxy URL and no_proxy, as alter.c
+ * input split at newlines into host, proxy URL and no_proxy, as cli.c
  * hands them over from the environment.
  */
 #include <stdint.h>
