@@ -157,6 +157,10 @@ cmd_auth_login(struct ctx *c)
 	/* 1. Scope names before anything else. */
 	if (scopes != NULL && (rc = scopes_validate(scopes, &c->err)) != AX_OK)
 		return rc;
+	/* docs/cli.md 2.2: "-" is not a file name here; standard input has its own flag. */
+	if (file != NULL && strcmp(file, "-") == 0)
+		return alter_fail(&c->err, AX_USAGE, "--token-file -: use --token-stdin to read "
+		    "the PAT from standard input");
 	if (file != NULL && has(c, "token-stdin"))
 		return alter_fail(&c->err, AX_USAGE, "--token-file and --token-stdin exclude "
 		    "each other");

@@ -133,4 +133,11 @@ test_expect_success 'a list whose has_more is not a boolean is exit 1, not a sho
 	test_grep "is not a list (\"has_more\" is not true or false" err
 '
 
+test_expect_success 'auth login --token-file - is exit 2 pointing to --token-stdin' '
+	test_expect_code 2 alter auth login --token-file - --base-url "https://localhost:$srv_PORT" \
+	    <"$TRASH/secrets/pat" >out 2>err &&
+	echo "alter: error: --token-file -: use --token-stdin to read the PAT from standard input" >expect &&
+	test_cmp expect err && test ! -s out && test ! -e "$ALTER_CONFIG_DIR/auth.toml"
+'
+
 test_done
