@@ -27,6 +27,32 @@ verify(struct ctx *c, struct http_response *r)
 	    pats_me->scope != NULL, r, &c->err);
 }
 
+/*
+ * The PAT object of a 2xx answer.  Only a 403 means "cannot read itself":
+ * a 2xx that is not a PAT object is the server's fault (exit 1).
+ */
+static enum alter_exit
+read_me(struct ctx *c, const struct http_response *r, struct json_pat *pat)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s %s", pats_me->method, pats_me->path);
+	return json_pat_read(r->body, r->body_len, what, pat, &c->err);
+}
+
+/* A failed status; a 404 on /v1/pats/me says more of the base URL than of the token. */
+static enum alter_exit
+me_failure(struct ctx *c, struct http_response *r)
+{
+	enum alter_exit rc = http_failure(c, pats_me->method, pats_me->path, r);
+	size_t n = strlen(c->err.msg);
+
+	if (rc == AX_NOT_FOUND)
+		snprintf(c->err.msg + n, sizeof(c->err.msg) - n, "; is %s the API base URL?",
+		    c->s.base_url);
+	return rc;
+}
+
 /* The token's scopes, comma-separated, on stdout. */
 static void
 print_scopes(const struct json_pat *pat)
@@ -71,30 +97,26 @@ login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known
 	char missing[1024];
 	enum alter_exit rc;
 	size_t nmissing = 0;
-	int bad;
 
 	memset(pat, 0, sizeof(*pat));
-	if ((rc = verify(c, &r)) != AX_OK)
-		return rc;
-	*known = r.status == 200;
-	if (r.status != 200 && r.status != 403) {
-		rc = http_failure(c, pats_me->method, pats_me->path, &r);
+	if ((rc = verify(c, &r)) == AX_OK) {
+		*known = r.status != 403;
+		if (*known && http_status_exit(r.status) != AX_OK)
+			rc = me_failure(c, &r);
+		else if (*known)
+			rc = read_me(c, &r, pat);
 		http_response_free(&r);
-		if (rc == AX_AUTH)
-			snprintf(c->err.msg + strlen(c->err.msg), sizeof(c->err.msg) -
-			    strlen(c->err.msg), "; nothing stored");
+	}
+	if (rc != AX_OK) {
+		snprintf(c->err.msg + strlen(c->err.msg), sizeof(c->err.msg) -
+		    strlen(c->err.msg), "; nothing stored");
 		return rc;
 	}
-	bad = *known && json_parse_pat(r.body, r.body_len, pat) != 0;
-	http_response_free(&r);
 	if (!*known && scopes != NULL)
 		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the token "
 		    "cannot read its own scopes (it lacks dashboard_pats:read); nothing stored");
 	if (!*known)
 		return AX_OK;
-	if (bad)
-		return alter_fail(&c->err, AX_ERROR, "%s %s: the answer is not a PAT object; "
-		    "nothing stored", pats_me->method, pats_me->path);
 	if (scopes != NULL && (rc = scopes_missing(scopes, pat->scope_ptrs, pat->nscopes,
 	    missing, sizeof(missing), &nmissing, &c->err)) != AX_OK)
 		return rc;
@@ -135,6 +157,10 @@ cmd_auth_login(struct ctx *c)
 	/* 1. Scope names before anything else. */
 	if (scopes != NULL && (rc = scopes_validate(scopes, &c->err)) != AX_OK)
 		return rc;
+	/* docs/cli.md 2.2: "-" is not a file name here; standard input has its own flag. */
+	if (file != NULL && strcmp(file, "-") == 0)
+		return alter_fail(&c->err, AX_USAGE, "--token-file -: use --token-stdin to read "
+		    "the PAT from standard input");
 	if (file != NULL && has(c, "token-stdin"))
 		return alter_fail(&c->err, AX_USAGE, "--token-file and --token-stdin exclude "
 		    "each other");
@@ -247,12 +273,20 @@ pat_view(struct ctx *c, int is_whoami)
 			pat_local(c, mask, mode);
 		return rc;
 	}
-	if (r.status != 200 && r.status != 403) {
-		rc = http_failure(c, pats_me->method, pats_me->path, &r);
+	known = r.status != 403;
+	if (known && http_status_exit(r.status) != AX_OK) {
+		rc = me_failure(c, &r);
 		http_response_free(&r);
 		return rc;
 	}
-	if (!(known = r.status == 200 && json_parse_pat(r.body, r.body_len, &pat) == 0))
+	if (known && (rc = read_me(c, &r, &pat)) != AX_OK) {
+		/* Not a PAT object: the local facts, as for the network down; -o json: none. */
+		http_response_free(&r);
+		if (!json)
+			pat_local(c, mask, mode);
+		return rc;
+	}
+	if (!known)
 		memset(&pat, 0, sizeof(pat));
 	if (json)
 		json_print_with(stdout, known ? r.body : NULL, r.body_len, kv);

@@ -39,7 +39,10 @@ sscanf(const char *restrict s, const char *restrict fmt, ...)
 	return 1;
 }
 
-#define NOT_JSON "the answer is not valid JSON (malformed, nested too deeply or not UTF-8)"
+/* One wording for every answer that is not what it must be (docs/cli.md 1). */
+#define NOT_JSON	"the answer to %s is not valid JSON (malformed, nested too deeply " \
+			"or not UTF-8)"
+#define REQ(o)		((o)->request != NULL ? (o)->request : "the request")
 
 static cJSON *
 parse(const void *body, size_t len, const char **end)
@@ -48,6 +51,8 @@ parse(const void *body, size_t len, const char **end)
 	cJSON *j;
 	size_t bad;
 
+	if (body == NULL)
+		return NULL;
 	if (memchr(body, '\0', len) != NULL) {
 		if (end != NULL)
 			*end = memchr(body, '\0', len);
@@ -161,16 +166,46 @@ json_check_object(const char *text, size_t len, const char *what, struct alter_e
 	return alter_fail(err, AX_USAGE, "%s: the JSON body must be an object", what);
 }
 
-int
-json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
+/*
+ * The fields alter relies on (docs/api.md "PATs"): its id, its scopes (all
+ * strings) and an expiry that is null or an RFC 3339 time, so that neither
+ * --scopes nor --min-valid is ever checked against a guess.
+ */
+static const char *
+pat_lacks(const cJSON *j)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "scopes"), *s;
+	long long t;
+
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "id")))
+		return "no string \"id\"";
+	if (!cJSON_IsArray(v))
+		return "no \"scopes\" list";
+	cJSON_ArrayForEach(s, v)
+		if (!cJSON_IsString(s))
+			return "a scope that is not a string";
+	v = cJSON_GetObjectItemCaseSensitive(j, "expires_at");
+	if (!cJSON_IsNull(v) && (!cJSON_IsString(v) || alter_parse_time(v->valuestring, &t) != 0))
+		return "\"expires_at\" is neither null nor an RFC 3339 time";
+	return NULL;
+}
+
+enum alter_exit
+json_pat_read(const unsigned char *body, size_t len, const char *request, struct json_pat *p,
+    struct alter_err *err)
 {
 	cJSON *j = parse(body, len, NULL);
 	const cJSON *s, *o;
+	const char *lacks = "not an object";
 
 	memset(p, 0, sizeof(*p));
-	if (!cJSON_IsObject(j)) {
+	if (j == NULL)
+		return alter_fail(err, AX_ERROR, NOT_JSON, request);
+	if (!cJSON_IsObject(j) || (lacks = pat_lacks(j)) != NULL) {
+		alter_fail(err, AX_ERROR, "the answer to %s is not a PAT object (%s)", request,
+		    lacks);
 		cJSON_Delete(j);
-		return -1;
+		return AX_ERROR;
 	}
 	copy_str(cJSON_GetObjectItemCaseSensitive(j, "name"), p->name, sizeof(p->name));
 	copy_str(cJSON_GetObjectItemCaseSensitive(j, "token_prefix"), p->token_prefix,
@@ -187,14 +222,20 @@ json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
 	cJSON_ArrayForEach(s, o) {
 		if (p->nscopes == JSON_SCOPES_MAX)
 			break;
-		if (!cJSON_IsString(s))
-			continue;
 		copy_str(s, p->scopes[p->nscopes], sizeof(p->scopes[0]));
 		p->scope_ptrs[p->nscopes] = p->scopes[p->nscopes];
 		p->nscopes++;
 	}
 	cJSON_Delete(j);
-	return 0;
+	return AX_OK;
+}
+
+int
+json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
+{
+	struct alter_err e;
+
+	return json_pat_read(body, len, "GET /v1/pats/me", p, &e) == AX_OK ? 0 : -1;
 }
 
 int
@@ -542,7 +583,7 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
     int *has_more, char *cursor, size_t ccap, struct alter_err *err)
 {
 	cJSON *j = parse(body, len, NULL);
-	const cJSON *items, *it, *nc;
+	const cJSON *items, *it, *nc, *hm;
 	enum alter_exit rc = AX_OK;
 
 	*nitems = 0;
@@ -550,22 +591,34 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 	if (ccap > 0)
 		cursor[0] = '\0';
 	if (j == NULL)
-		return alter_fail(err, AX_ERROR, NOT_JSON);
+		return alter_fail(err, AX_ERROR, NOT_JSON, REQ(o));
 	items = cJSON_GetObjectItemCaseSensitive(j, "items");
 	if (!cJSON_IsArray(items)) {
 		cJSON_Delete(j);
-		return alter_fail(err, AX_ERROR, "the answer is not a list (no \"items\")");
+		return alter_fail(err, AX_ERROR, "the answer to %s is not a list (no \"items\")",
+		    REQ(o));
 	}
-	*has_more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "has_more"));
+	/* Every item is checked before anything of this page is printed. */
+	cJSON_ArrayForEach(it, items)
+		if (!cJSON_IsObject(it)) {
+			cJSON_Delete(j);
+			return alter_fail(err, AX_ERROR, "the answer to %s is not a list of objects",
+			    REQ(o));
+		}
+	/* A paging member of the wrong type would end --all early, silently. */
+	hm = cJSON_GetObjectItemCaseSensitive(j, "has_more");
 	nc = cJSON_GetObjectItemCaseSensitive(j, "next_cursor");
+	if ((hm != NULL && !cJSON_IsBool(hm)) ||
+	    (nc != NULL && !cJSON_IsNull(nc) && !cJSON_IsString(nc))) {
+		cJSON_Delete(j);
+		return alter_fail(err, AX_ERROR, "the answer to %s is not a list (\"has_more\" "
+		    "is not true or false, or \"next_cursor\" not a string or null)", REQ(o));
+	}
+	*has_more = cJSON_IsTrue(hm);
 	copy_str(nc, cursor, ccap);
 	if (o->format == FMT_TABLE && !o->started)
 		table_header(o, items);
 	cJSON_ArrayForEach(it, items) {
-		if (!cJSON_IsObject(it)) {
-			rc = alter_fail(err, AX_ERROR, "a list item is not an object");
-			break;
-		}
 		if (o->format == FMT_TABLE) {
 			table_row(o, it);
 			o->count++;
@@ -597,10 +650,10 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 	char buf[CELL_MAX * 4 + 8];
 
 	if (j == NULL)
-		return alter_fail(err, AX_ERROR, NOT_JSON);
+		return alter_fail(err, AX_ERROR, NOT_JSON, REQ(o));
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
+		return alter_fail(err, AX_ERROR, "the answer to %s is not a JSON object", REQ(o));
 	}
 	if (o->format == FMT_TABLE) {
 		cJSON_ArrayForEach(v, j) {

@@ -45,7 +45,15 @@ struct json_pat {
 	size_t		 nscopes;
 };
 
-/* Read a PAT object.  Returns 0, or -1 if body is not one. */
+/*
+ * Read a PAT object: an object with a string "id", a "scopes" list of
+ * strings and an "expires_at" that is null or an RFC 3339 time.  AX_ERROR
+ * saying "the answer to <request> is not valid JSON ..." or "... is not a
+ * PAT object (<what is wrong>)" otherwise.
+ */
+enum alter_exit	json_pat_read(const unsigned char *body, size_t len, const char *request,
+		    struct json_pat *p, struct alter_err *err);
+/* The same, 0 or -1. */
 int		json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p);
 
 /*
@@ -105,6 +113,7 @@ struct json_out {
 	int		 started;			/* header or "[" printed */
 	size_t		 count;				/* items printed */
 	int		 fields_checked;
+	const char	*request;			/* "GET /v1/apps?..." for messages */
 };
 
 /*

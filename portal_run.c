@@ -27,6 +27,7 @@ struct request {
 	size_t			 qbase;		/* with the query of the flags */
 	struct json_body	*body;
 	char			 app[256];
+	char			 what[4200];	/* "METHOD path?query" of the last request */
 };
 
 /* The value the row's argument or one of its flags gives {name}, or NULL. */
@@ -406,6 +407,7 @@ send_request(struct ctx *c, struct request *rq, struct http_response *r)
 
 	if (with_body && (text = json_body_text(rq->body)) == NULL)
 		return alter_fail(&c->err, AX_ERROR, "out of memory");
+	snprintf(rq->what, sizeof(rq->what), "%s %s", ep->method, rq->path);
 	rc = http_request(&c->s.http, ep->method, rq->path, text, text ? strlen(text) : 0,
 	    ep->scope != NULL, r, &c->err);
 	if (text != NULL) {
@@ -533,8 +535,12 @@ run_object(struct ctx *c, struct request *rq, struct json_out *o)
 
 	if ((rc = send_request(c, rq, &r)) != AX_OK)
 		return rc;
-	if (r.status == 204 || r.body_len == 0) {
+	/* docs/api.md 2: only a delete answers without a body; elsewhere it is no answer. */
+	if (r.body_len == 0 && strcmp(endpoints[c->a.cmd->ep].method, "DELETE") == 0) {
 		notice(c, "%s %s: done", c->a.path + 6, target_of(c));
+	} else if (r.body_len == 0) {
+		rc = alter_fail(&c->err, AX_ERROR, "the answer to %s is empty (HTTP %d), not a JSON "
+		    "object", rq->what, r.status);
 	} else {
 		rc = json_out_object(o, r.body, r.body_len, &c->err);
 		if (rc == AX_OK && c->a.cmd->shown_once != NULL)
@@ -559,6 +565,7 @@ portal_run(struct ctx *c)
 	memset(&rq, 0, sizeof(rq));
 	if ((rc = output_init(c, &o, islist)) != AX_OK)
 		return rc;
+	o.request = rq.what;
 	if ((c->a.cmd->flags & NEEDS_APP) && (rc = resolve_app(c, rq.app, sizeof(rq.app))) != AX_OK)
 		return rc;
 	if ((rc = build_request(c, &rq)) == AX_OK) {

@@ -212,6 +212,22 @@ FAULT PATHS (test only: normal header checks, no token needed, under --prefix)
                                        server closes the connection: with close_notify,
                                        or a bare TCP close with notify=false.  The next
                                        request on that connection finds it closed.
+
+FAULTS AS A BASE URL (issue 17: misdiagnosis of answers; one server, many faults)
+
+  ANY  /_as/NAME[/ARG]/...             every request under this prefix (any method,
+                                       any rest of path, its query ignored) is answered
+                                       as GET /_fault/NAME[/ARG] without a query: use
+                                       https://localhost:PORT/_as/status/503 as a base
+                                       URL to give every real command that answer.
+  GET  /_fault/bad-json                200 application/json {"items":[1,2 (cut short:
+                                       not valid JSON, but the framing is complete).
+  GET  /_fault/json-array              200 [1,2,3]: valid JSON, not an object.
+  GET  /_fault/scalar-items            200 {"items":[1,2],"has_more":false}: a list
+                                       answer whose items are not objects.
+  GET  /_fault/empty                   200 with Content-Length: 0.
+  GET  /_fault/pat-bad-expiry          200 a PAT object whose expires_at is "soon".
+  GET  /_fault/bad-has-more            200 a list answer whose has_more is "yes".
 """
 
 import argparse
@@ -1882,9 +1898,46 @@ class Faults:
             "redirect": (("GET",), {"to": q_header_value}, False, self.redirect),
             "close-after-response": (("GET",), {"notify": q_bool}, False, self.close_after_response),
         }
+        # Answers of the wrong kind with a correct framing (issue 17; see
+        # "FAULTS AS A BASE URL" above).
+        self.table.update({
+            "bad-json": (("GET",), {}, False, self.wrong_kind),
+            "json-array": (("GET",), {}, False, self.wrong_kind),
+            "scalar-items": (("GET",), {}, False, self.wrong_kind),
+            "empty": (("GET",), {}, False, self.wrong_kind),
+            "pat-bad-expiry": (("GET",), {}, False, self.wrong_kind),
+            "bad-has-more": (("GET",), {}, False, self.wrong_kind),
+        })
+
+    WRONG_KIND = {
+        "bad-json": b'{"items":[1,2',
+        "json-array": b'[1,2,3]',
+        "scalar-items": b'{"items":[1,2],"has_more":false}',
+        "empty": b'',
+        "bad-has-more": b'{"items":[{"id":"app_x","name":"x"}],"has_more":"yes"}',
+        "pat-bad-expiry": b'{"id":"pat_bad","name":"bad","token_prefix":"alter_pat_bad0",'
+                          b'"scopes":["dashboard_pats:read"],"created_at":"2026-01-01T00:00:00Z",'
+                          b'"expires_at":"soon","last_used_at":null,'
+                          b'"user":{"id":"usr_x","email":"x@example.com"},'
+                          b'"org":{"id":"org_x","name":"X"}}',
+    }
+
+    def wrong_kind(self, conn, req, arg, query):
+        return conn.respond(req, 200, self.WRONG_KIND[req.fault_name])
+
+    def dispatch_as(self, conn, req, rest):
+        """/_as/NAME[/ARG]/...: answer as GET /_fault/NAME[/ARG], no query."""
+        parts = rest.split("/")
+        entry = self.table.get(parts[0])
+        if entry is None or (entry[2] and len(parts) < 2):
+            raise not_found("not_found", f"No fault '{parts[0]}' for /_as/.")
+        req.query_last = {}
+        req.method, req.body = "GET", b""
+        return self.dispatch(conn, req, "/".join(parts[:2] if entry[2] else parts[:1]))
 
     def dispatch(self, conn, req, rest):
         name, _, arg = rest.partition("/")
+        req.fault_name = name
         entry = self.table.get(name)
         if entry is None or bool(arg) != entry[2] or "/" in arg:
             raise not_found("not_found", f"No fault path '/_fault/{rest}'.")
@@ -2231,6 +2284,8 @@ class Server:
                 path = path[len(self.prefix):]
             if path.startswith("/_fault/"):
                 return self.faults.dispatch(conn, req, path[len("/_fault/"):])
+            if path.startswith("/_as/"):
+                return self.faults.dispatch_as(conn, req, path[len("/_as/"):])
             if self.args.fault_all:
                 name, _, query = self.args.fault_all.partition("?")
                 req.query_last = dict(urllib.parse.parse_qsl(query))
