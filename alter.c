@@ -357,7 +357,7 @@ main(int argc, char **argv)
 out:
 	rc = finish_stdout(c, rc);
 	if (rc != AX_OK && c->err.msg[0] != '\0')
-		fprintf(stderr, "alter: error: %s\n", c->err.msg);
+		message_line("alter: error: ", c->err.msg);
 	session_close(c);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "endpoints.h"
 #include "json.h"
 #include "scopes.h"
+#include "text.h"
 
 
 /* ---- auth and pats (docs/cli.md 2.4) ---- */
@@ -35,6 +36,34 @@ print_scopes(const struct json_pat *pat)
 
 	for (i = 0; i < pat->nscopes; i++)
 		printf("%s%s", i ? ", " : "", pat->scopes[i]);
+}
+
+/* s (cap bytes) through the one sanitiser, in place, cut to fit. */
+static void
+clean(char *s, size_t cap)
+{
+	char buf[256];
+
+	text_safe(buf, cap < sizeof(buf) ? cap : sizeof(buf), s);
+	memcpy(s, buf, strlen(buf) + 1);
+}
+
+/* docs/cli.md 1: the PAT's fields are server text, shown as text. */
+static int
+pat_parse(const struct http_response *r, struct json_pat *pat)
+{
+	size_t i;
+
+	if (json_parse_pat(r->body, r->body_len, pat) != 0)
+		return -1;
+	clean(pat->name, sizeof(pat->name));
+	clean(pat->user, sizeof(pat->user));
+	clean(pat->org, sizeof(pat->org));
+	clean(pat->created_at, sizeof(pat->created_at));
+	clean(pat->expires_at, sizeof(pat->expires_at));
+	for (i = 0; i < pat->nscopes; i++)
+		clean(pat->scopes[i], sizeof(pat->scopes[i]));
+	return 0;
 }
 
 /* Login step 2: the token from --token-file or standard input. */
@@ -85,7 +114,7 @@ login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known
 			    strlen(c->err.msg), "; nothing stored");
 		return rc;
 	}
-	bad = *known && json_parse_pat(r.body, r.body_len, pat) != 0;
+	bad = *known && pat_parse(&r, pat) != 0;
 	http_response_free(&r);
 	if (!*known && scopes != NULL)
 		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the token "
@@ -252,7 +281,7 @@ pat_view(struct ctx *c, int is_whoami)
 		http_response_free(&r);
 		return rc;
 	}
-	if (!(known = r.status == 200 && json_parse_pat(r.body, r.body_len, &pat) == 0))
+	if (!(known = r.status == 200 && pat_parse(&r, &pat) == 0))
 		memset(&pat, 0, sizeof(pat));
 	if (json)
 		json_print_with(stdout, known ? r.body : NULL, r.body_len, kv);

@@ -147,6 +147,12 @@ struct ctx {
 	struct alter_err	 err;
 };
 
+/*
+ * One message line on stderr: prefix, then text with every PAT-shaped word
+ * masked and control characters escaped (docs/cli.md section 1).  main
+ * prints the error line with it; notice() and warn() go through it.
+ */
+void		 message_line(const char *prefix, const char *text);
 /* Messages on stderr, prefixed "alter: " / "alter: warning: "; --quiet mutes. */
 void		 notice(const struct ctx *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

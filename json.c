@@ -371,13 +371,12 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	return AX_OK;
 }
 
-/* Render a value for a table cell: plain text, control characters escaped. */
+/* Render a value for a table cell: plain text, text_safe()'s escapes. */
 static void
 cell(const cJSON *v, char *out, size_t cap)
 {
 	char raw[512], *s = NULL;
 	const char *src = raw;
-	size_t o = 0, i;
 
 	raw[0] = '\0';
 	if (v == NULL || cJSON_IsNull(v))
@@ -402,17 +401,8 @@ cell(const cJSON *v, char *out, size_t cap)
 	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
 		src = s;
 	}
-	for (i = 0; src[i] != '\0' && o + 5 < cap; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
-		else
-			out[o++] = (char)ch;
-	}
-	out[o] = '\0';
-	if (src[i] != '\0' && cap > 4)
-		memcpy(out + (o > cap - 4 ? cap - 4 : o), "...", 4);
+	/* docs/cli.md 1: a cell is server text: the one sanitiser. */
+	text_safe(out, cap, src);
 	cJSON_free(s);
 }
 
@@ -578,8 +568,10 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 	}
 	if (o->format == FMT_TABLE) {
 		cJSON_ArrayForEach(v, j) {
+			char key[CELL_MAX * 4 + 8];
+
 			cell(v, buf, sizeof(buf));
-			fprintf(o->f, "%-20s %s\n", v->string, buf);
+			fprintf(o->f, "%-20s %s\n", text_safe(key, sizeof(key), v->string), buf);
 		}
 	} else {
 		rc = emit(o, j, 0, err);
