@@ -146,10 +146,14 @@ read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *l
 		if (got + 1 >= bcap) {
 			if (bcap > cap)
 				break;
-			bcap *= 2;
-			if ((nb = realloc(buf, bcap)) == NULL)
+			/* Not realloc: the old block, wiped, must not keep a copy. */
+			if ((nb = malloc(bcap * 2)) == NULL)
 				goto nomem;
+			memcpy(nb, buf, got);
+			explicit_bzero(buf, got);
+			free(buf);
 			buf = nb;
+			bcap *= 2;
 		}
 		r = read(fd, buf + got, bcap - got - 1);
 		if (r < 0 && errno == EINTR)

@@ -175,7 +175,8 @@ enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, lo
 
 /*
  * Read "@path" or "-" (standard input) into a NUL-terminated malloc'd
- * buffer of at most cap bytes (the caller frees it).  A missing file is
+ * buffer of at most cap bytes (the caller wipes and frees it: it may hold
+ * a secret).  A missing file is
  * AX_NOT_FOUND, anything else not @FILE or - is AX_USAGE naming flag.
  */
 enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char **out,

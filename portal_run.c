@@ -153,6 +153,7 @@ body_json(struct ctx *c, struct request *rq, const char *flag, const char *key,
 	if ((rc = read_input(v, flag, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
 		return rc;
 	rc = json_body_set_json(rq->body, key, text, len, flag, &c->err);
+	explicit_bzero(text, len);
 	free(text);
 	return rc;
 }
@@ -287,6 +288,7 @@ build_body(struct ctx *c, struct request *rq)
 		    &c->err)) != AX_OK)
 			return rc;
 		rc = json_body_parse(text, len, "--input", &rq->body, &c->err);
+		explicit_bzero(text, len);
 		free(text);
 		if (rc != AX_OK)
 			return rc;
@@ -350,7 +352,7 @@ static enum alter_exit
 confirm(struct ctx *c, struct request *rq)
 {
 	const char *target = target_of(c), *what = c->a.cmd->confirm;
-	char answer[TARGET_MAX];
+	char answer[TARGET_MAX], shown[TARGET_MAX + 16];
 	FILE *tty;
 	size_t n;
 	int typed = what != NULL && !has(c, "confirm");
@@ -366,10 +368,12 @@ confirm(struct ctx *c, struct request *rq)
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		return alter_fail(&c->err, AX_USAGE, "'%s': cannot open /dev/tty to ask; pass --yes",
 		    c->a.path);
+	/* docs/cli.md 1: the prompt masks a PAT-shaped argument as messages do. */
+	creds_mask_text(target, shown, sizeof(shown));
 	if (typed)
-		fprintf(stderr, "alter: to %s %s, type its %s: ", c->a.path + 6, target, what);
+		fprintf(stderr, "alter: to %s %s, type its %s: ", c->a.path + 6, shown, what);
 	else
-		fprintf(stderr, "alter: %s %s? [y/N] ", c->a.path + 6, target);
+		fprintf(stderr, "alter: %s %s? [y/N] ", c->a.path + 6, shown);
 	fflush(stderr);
 	if (fgets(answer, sizeof(answer), tty) == NULL)
 		answer[0] = '\0';
