@@ -46,4 +46,20 @@ test_expect_success 'an app id from link.json is checked like one typed: bad cha
 	no_request_since $n
 '
 
+# docs/cli.md 4: --all stops with exit 1 when the walk does not advance.
+test_expect_success 'audit list --all against a cursor that never advances: exit 1 after the second page' '
+	test_expect_code 1 timeout 60 "$ALTER" audit list --all -o jsonl --base-url https://localhost:$stuckc_PORT \
+	    >out 2>err &&
+	test_grep "stopped after 2 items: --all: the server gave back the cursor it was sent" err &&
+	check_eq 2 "$(SRV=stuckc nreq)" &&
+	check_eq 2 "$(wc -l <out | tr -d " ")"
+'
+
+test_expect_success 'apps list --all against has_more with no items: exit 1, one request' '
+	test_expect_code 1 timeout 60 "$ALTER" apps list --all --base-url https://localhost:$stucko_PORT \
+	    >out 2>err &&
+	test_grep "the offset does not advance" err &&
+	check_eq 1 "$(SRV=stucko nreq)"
+'
+
 test_done

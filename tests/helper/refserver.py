@@ -231,8 +231,6 @@ HOSTILE TEXT AND STUCK LISTS (issue 12; GET, usable with --fault-all)
   GET  /_fault/stuck-cursor            200: one item and next_cursor "stuck" on every
                                        page, whatever cursor was sent.
   GET  /_fault/stuck-offset            200: no items and has_more true.
-  GET  /_fault/endless                 200: one item, has_more true and a fresh
-                                       next_cursor on every page (never ends).
 """
 
 import argparse
@@ -1932,13 +1930,6 @@ def stuck_offset(faults, conn, req, arg, query):
     return conn.respond_json(req, 200, stuck_page(None, True, None))
 
 
-def endless(faults, conn, req, arg, query):
-    with faults.lock:
-        faults.endless_n = getattr(faults, "endless_n", 0) + 1
-        n = faults.endless_n
-    return conn.respond_json(req, 200, stuck_page(f"evt_{n}", True, f"c{n}"))
-
-
 def HOSTILE_FAULTS(faults):
     """name: (methods, query spec, needs an argument, handler), as Faults.table."""
     rows = {
@@ -1949,7 +1940,6 @@ def HOSTILE_FAULTS(faults):
         "inject-text": ({}, inject_text),
         "stuck-cursor": ({}, stuck_cursor),
         "stuck-offset": ({}, stuck_offset),
-        "endless": ({}, endless),
     }
     return {name: (("GET",), spec, False,
                    lambda conn, req, arg, query, h=h: h(faults, conn, req, arg, query))
