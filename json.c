@@ -4,6 +4,7 @@
  * (notes/bearssl-cjson.md).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,44 @@
 #include "text.h"
 
 #define NOT_JSON "the answer is not valid JSON (malformed, nested too deeply or not UTF-8)"
+
+/*
+ * docs/cli.md 1: every buffer that held a secret is wiped before it is
+ * freed.  cJSON's blocks hold answers and request bodies (secret values,
+ * minted keys), so its blocks carry their size and are wiped when freed;
+ * with hooks of its own, cJSON also stops growing its print buffers with
+ * realloc, which would leave copies behind.
+ */
+static void *
+wipe_alloc(size_t n)
+{
+	size_t *p = n < SIZE_MAX - 16 ? malloc(n + 16) : NULL;
+
+	if (p == NULL)
+		return NULL;
+	p[0] = n + 16;
+	return (char *)p + 16;
+}
+
+static void
+wipe_free(void *q)
+{
+	char *p = (char *)q - 16;
+
+	if (q == NULL)
+		return;
+	explicit_bzero(p, *(size_t *)p);
+	free(p);
+}
+
+/* Before main, so that no block is ever allocated under other hooks. */
+__attribute__((constructor)) static void
+hooks(void)
+{
+	static cJSON_Hooks h = { wipe_alloc, wipe_free };
+
+	cJSON_InitHooks(&h);
+}
 
 static cJSON *
 parse(const void *body, size_t len, const char **end)
@@ -346,7 +385,11 @@ json_body_set_json(struct json_body *b, const char *key, const char *text, size_
 char *
 json_body_text(const struct json_body *b)
 {
-	return cJSON_PrintUnformatted(b->obj);
+	char *s = cJSON_PrintUnformatted(b->obj), *t = s ? strdup(s) : NULL;
+
+	/* A plain malloc'd copy for the caller's free(); cJSON's is wiped. */
+	cJSON_free(s);
+	return t;
 }
 
 /* ---- printing answers ---- */
