@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "cli.h"
 #include "deps.h"
 #include "json.h"
 #include "scopes.h"
+#include "text.h"
 
 /* ---- commands: version, api, scopes ---- */
 
@@ -66,6 +68,28 @@ api_target(struct ctx *c, const char *path, char *target, size_t cap)
 	return AX_OK;
 }
 
+/*
+ * A body that is not JSON: byte for byte to a pipe or file; to a terminal
+ * through the one sanitiser, lines kept (docs/cli.md section 1).
+ */
+static void
+api_raw(const struct http_response *r)
+{
+	char out[4096];
+	size_t off = 0, used;
+
+	if (!isatty(STDOUT_FILENO)) {
+		fwrite(r->body, 1, r->body_len, stdout);
+		return;
+	}
+	while (off < r->body_len) {
+		text_escape(out, sizeof(out), (const char *)r->body + off, r->body_len - off, 1,
+		    &used);
+		fputs(out, stdout);
+		off += used;
+	}
+}
+
 enum alter_exit
 cmd_api(struct ctx *c)
 {
@@ -89,18 +113,21 @@ cmd_api(struct ctx *c)
 		    &c->err)) != AX_OK)
 			return rc;
 		if ((rc = json_check_object(body, blen, "--input", &c->err)) != AX_OK) {
+			explicit_bzero(body, blen);
 			free(body);
 			return rc;
 		}
 	}
 	rc = http_request(&c->s.http, method, target, body, blen, 1, &r, &c->err);
+	if (body != NULL)
+		explicit_bzero(body, blen);
 	free(body);
 	if (rc != AX_OK)
 		return rc;
 	if (http_status_exit(r.status) != AX_OK) {
 		rc = http_failure(c, method, target, &r);
 	} else if (r.body_len > 0 && json_print(stdout, r.body, r.body_len) != 0) {
-		fwrite(r.body, 1, r.body_len, stdout);
+		api_raw(&r);
 	}
 	http_response_free(&r);
 	return rc;

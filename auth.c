@@ -13,6 +13,7 @@
 #include "endpoints.h"
 #include "json.h"
 #include "scopes.h"
+#include "text.h"
 
 
 /* ---- auth and pats (docs/cli.md 2.4) ---- */
@@ -27,6 +28,16 @@ verify(struct ctx *c, struct http_response *r)
 	    pats_me->scope != NULL, r, &c->err);
 }
 
+/* s (cap bytes) through the one sanitiser, in place, cut to fit. */
+static void
+clean(char *s, size_t cap)
+{
+	char buf[256];
+
+	text_safe(buf, cap < sizeof(buf) ? cap : sizeof(buf), s);
+	memcpy(s, buf, strlen(buf) + 1);
+}
+
 /*
  * The PAT object of a 2xx answer.  Only a 403 means "cannot read itself":
  * a 2xx that is not a PAT object is the server's fault (exit 1).
@@ -36,8 +47,21 @@ read_me(struct ctx *c, const struct http_response *r, struct json_pat *pat)
 {
 	char what[128];
 
+	enum alter_exit rc;
+	size_t i;
+
 	snprintf(what, sizeof(what), "%s %s", pats_me->method, pats_me->path);
-	return json_pat_read(r->body, r->body_len, what, pat, &c->err);
+	if ((rc = json_pat_read(r->body, r->body_len, what, pat, &c->err)) != AX_OK)
+		return rc;
+	/* docs/cli.md 1: the PAT's fields are server text, shown as text. */
+	clean(pat->name, sizeof(pat->name));
+	clean(pat->user, sizeof(pat->user));
+	clean(pat->org, sizeof(pat->org));
+	clean(pat->created_at, sizeof(pat->created_at));
+	clean(pat->expires_at, sizeof(pat->expires_at));
+	for (i = 0; i < pat->nscopes; i++)
+		clean(pat->scopes[i], sizeof(pat->scopes[i]));
+	return AX_OK;
 }
 
 /* A failed status; a 404 on /v1/pats/me says more of the base URL than of the token. */
@@ -62,6 +86,8 @@ print_scopes(const struct json_pat *pat)
 	for (i = 0; i < pat->nscopes; i++)
 		printf("%s%s", i ? ", " : "", pat->scopes[i]);
 }
+
+
 
 /* Login step 2: the token from --token-file or standard input. */
 static enum alter_exit

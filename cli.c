@@ -17,6 +17,7 @@
 #include "creds.h"
 #include "json.h"
 #include "net.h"
+#include "text.h"
 #include "tls.h"
 
 #define DEFAULT_BASE_URL	"https://api.alterauth.com"
@@ -25,18 +26,43 @@
 /* ---- messages: the only writers of stderr ---- */
 
 void
+message_line(const char *prefix, const char *text)
+{
+	char masked[2 * ALTER_ERR_MAX + 64], out[1024];
+	size_t len, used, off = 0;
+
+	/* docs/cli.md 1: a PAT-shaped word is masked, a control character escaped. */
+	creds_mask_text(text, masked, sizeof(masked));
+	len = strlen(masked);
+	fflush(stdout);		/* keep stdout and stderr in order on a shared terminal */
+	fputs(prefix, stderr);
+	do {
+		text_escape(out, sizeof(out), masked + off, len - off, 0, &used);
+		fputs(out, stderr);
+		off += used;
+	} while (off < len);
+	fputc('\n', stderr);
+}
+
+static void
+vmessage(const struct ctx *c, const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[2 * ALTER_ERR_MAX];
+
+	if (c->a.quiet)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	message_line(prefix, buf);
+}
+
+void
 notice(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->a.quiet)
-		return;
-	fflush(stdout);		/* keep stdout and stderr in order on a shared terminal */
-	fputs("alter: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(c, "alter: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -44,14 +70,9 @@ warn(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->a.quiet)
-		return;
-	fflush(stdout);
-	fputs("alter: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(c, "alter: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* ---- options ---- */
@@ -135,10 +156,14 @@ read_input(const char *spec, const char *flag, size_t cap, char **out, size_t *l
 		if (got + 1 >= bcap) {
 			if (bcap > cap)
 				break;
-			bcap *= 2;
-			if ((nb = realloc(buf, bcap)) == NULL)
+			/* Not realloc: the old block, wiped, must not keep a copy. */
+			if ((nb = malloc(bcap * 2)) == NULL)
 				goto nomem;
+			memcpy(nb, buf, got);
+			explicit_bzero(buf, got);
+			free(buf);
 			buf = nb;
+			bcap *= 2;
 		}
 		r = read(fd, buf + got, bcap - got - 1);
 		if (r < 0 && errno == EINTR)
@@ -177,17 +202,23 @@ fail:
 enum alter_exit
 http_failure(struct ctx *c, const char *method, const char *path, struct http_response *r)
 {
-	char msg[256], code[64], scope[128], rid[160] = "";
+	char raw[256], code[64], rawscope[128], msg[320], scope[160], id[160], rid[180] = "",
+	    loc[320];
 	enum alter_exit ex = http_status_exit(r->status);
 
-	json_error_summary(r->body, r->body_len, msg, sizeof(msg), code, sizeof(code), scope,
-	    sizeof(scope));
+	/* docs/cli.md 1: what the server says passes the one sanitiser. */
+	json_error_summary(r->body, r->body_len, raw, sizeof(raw), code, sizeof(code), rawscope,
+	    sizeof(rawscope));
+	text_safe(msg, sizeof(msg), raw);
+	text_safe(scope, sizeof(scope), rawscope);
+	text_safe(loc, sizeof(loc), r->location);
 	if (r->request_id[0] != '\0')
-		snprintf(rid, sizeof(rid), " (request id %s)", r->request_id);
+		snprintf(rid, sizeof(rid), " (request id %s)", text_safe(id, sizeof(id),
+		    r->request_id));
 	if (r->status >= 300 && r->status < 400)
 		return alter_fail(&c->err, AX_ERROR, "%s %s: the server redirected (HTTP %d) to "
 		    "'%s'; redirects are not followed%s", method, path, r->status,
-		    r->location[0] ? r->location : "(no Location)", rid);
+		    loc[0] ? loc : "(no Location)", rid);
 	if (r->refused_wait > 0)
 		return alter_fail(&c->err, ex, "%s %s: HTTP %d: the server asked to wait %ld s, "
 		    "more than ALTER_RETRY_MAX_WAIT (%d s)%s", method, path, r->status,

@@ -147,6 +147,12 @@ struct ctx {
 	struct alter_err	 err;
 };
 
+/*
+ * One message line on stderr: prefix, then text with every PAT-shaped word
+ * masked and control characters escaped (docs/cli.md section 1).  main
+ * prints the error line with it; notice() and warn() go through it.
+ */
+void		 message_line(const char *prefix, const char *text);
 /* Messages on stderr, prefixed "alter: " / "alter: warning: "; --quiet mutes. */
 void		 notice(const struct ctx *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -169,7 +175,8 @@ enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, lo
 
 /*
  * Read "@path" or "-" (standard input) into a NUL-terminated malloc'd
- * buffer of at most cap bytes (the caller frees it).  A missing file is
+ * buffer of at most cap bytes (the caller wipes and frees it: it may hold
+ * a secret).  A missing file is
  * AX_NOT_FOUND, anything else not @FILE or - is AX_USAGE naming flag.
  */
 enum alter_exit	 read_input(const char *spec, const char *flag, size_t cap, char **out,

@@ -185,6 +185,36 @@ creds_mask(const struct creds_token *t, char *out, size_t outlen)
 	out[MASK_HEAD_LEN + tail] = '\0';
 }
 
+void
+creds_mask_text(const char *in, char *out, size_t cap)
+{
+	const char *p;
+	size_t o = 0, body, tail, n;
+
+	while (*in != '\0' && o + 1 < cap) {
+		body = 0;
+		if (strncmp(in, CREDS_PREFIX, CREDS_PREFIX_LEN) == 0)
+			while (is_token_char((unsigned char)in[CREDS_PREFIX_LEN + body]))
+				body++;
+		if (body == 0) {
+			out[o++] = *in++;
+			continue;
+		}
+		/* As creds_mask(): the last 4, never the whole part after the prefix. */
+		p = in + CREDS_PREFIX_LEN + body;
+		tail = body > 4 ? 4 : body - 1;
+		n = MASK_HEAD_LEN + tail;
+		if (o + n >= cap)
+			break;
+		memcpy(out + o, MASK_HEAD, MASK_HEAD_LEN);
+		memcpy(out + o + MASK_HEAD_LEN, p - tail, tail);
+		o += n;
+		in = p;
+	}
+	if (cap > 0)
+		out[o] = '\0';
+}
+
 int
 creds_valid(const struct creds_token *t)
 {

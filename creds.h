@@ -60,6 +60,14 @@ enum alter_exit	creds_parse(const unsigned char *buf, size_t len,
 void		creds_mask(const struct creds_token *t, char *out,
 		    size_t outlen);
 
+/*
+ * Copy message text in to out (cap bytes, NUL-terminated, cut when full)
+ * with every PAT-shaped word ("alter_pat_" and [A-Za-z0-9_-]...) replaced
+ * by its mask as creds_mask() writes it, so that no message shows a token
+ * typed in the wrong place (docs/cli.md section 1).
+ */
+void		creds_mask_text(const char *in, char *out, size_t cap);
+
 /* 1 if t holds a valid PAT (NUL-terminated, len within the cap), else 0. */
 int		creds_valid(const struct creds_token *t);
 

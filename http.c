@@ -166,6 +166,11 @@ http_url_parse(const char *url, const char *what, struct http_url *u, struct alt
 	enum alter_exit rc;
 
 	memset(u, 0, sizeof(*u));
+	/* docs/cli.md 1: user:password@ is refused, and never echoed. */
+	s = strstr(url, "://") ? strstr(url, "://") + 3 : url;
+	if (memchr(s, '@', strcspn(s, "/")) != NULL)
+		return alter_fail(err, AX_USAGE, "%s must not carry user information "
+		    "(user:password@); the URL is not shown", what);
 	if (strncmp(url, "https://", 8) != 0)
 		return alter_fail(err, AX_USAGE, "%s '%s' must start with https://", what, url);
 	s = url + 8;
@@ -173,8 +178,6 @@ http_url_parse(const char *url, const char *what, struct http_url *u, struct alt
 	if (*path == '?' || *path == '#')
 		return alter_fail(err, AX_USAGE, "%s '%s' must not carry a query or fragment",
 		    what, url);
-	if (memchr(s, '@', (size_t)(path - s)) != NULL)
-		return alter_fail(err, AX_USAGE, "%s '%s' must not carry credentials", what, url);
 	if ((rc = url_host(url, what, s, path, u, &ps, err)) != AX_OK ||
 	    (rc = url_port(url, what, ps, path, &port, err)) != AX_OK)
 		return rc;

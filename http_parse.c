@@ -63,8 +63,14 @@ body_append(struct http_parser *p, const unsigned char *buf, size_t len)
 
 		while (ncap < want)
 			ncap *= 2;
-		if ((nb = realloc(r->body, ncap)) == NULL)
+		/* Not realloc: a body may hold a secret; the old block is wiped. */
+		if ((nb = malloc(ncap)) == NULL)
 			return perr(p, "out of memory for the response body");
+		if (r->body != NULL) {
+			memcpy(nb, r->body, r->body_len);
+			explicit_bzero(r->body, r->body_len);
+			free(r->body);
+		}
 		r->body = nb;
 	}
 	memcpy(r->body + r->body_len, buf, len);
@@ -328,6 +334,8 @@ http_response_free(struct http_response *r)
 {
 	if (r == NULL)
 		return;
+	if (r->body != NULL)
+		explicit_bzero(r->body, r->body_len);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }

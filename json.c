@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,44 @@ sscanf(const char *restrict s, const char *restrict fmt, ...)
 #define NOT_JSON	"the answer to %s is not valid JSON (malformed, nested too deeply " \
 			"or not UTF-8)"
 #define REQ(o)		((o)->request != NULL ? (o)->request : "the request")
+
+/*
+ * docs/cli.md 1: every buffer that held a secret is wiped before it is
+ * freed.  cJSON's blocks hold answers and request bodies (secret values,
+ * minted keys), so its blocks carry their size and are wiped when freed;
+ * with hooks of its own, cJSON also stops growing its print buffers with
+ * realloc, which would leave copies behind.
+ */
+static void *
+wipe_alloc(size_t n)
+{
+	size_t *p = n < SIZE_MAX - 16 ? malloc(n + 16) : NULL;
+
+	if (p == NULL)
+		return NULL;
+	p[0] = n + 16;
+	return (char *)p + 16;
+}
+
+static void
+wipe_free(void *q)
+{
+	char *p = (char *)q - 16;
+
+	if (q == NULL)
+		return;
+	explicit_bzero(p, *(size_t *)p);
+	free(p);
+}
+
+/* Before main, so that no block is ever allocated under other hooks. */
+__attribute__((constructor)) static void
+hooks(void)
+{
+	static cJSON_Hooks h = { wipe_alloc, wipe_free };
+
+	cJSON_InitHooks(&h);
+}
 
 static cJSON *
 parse(const void *body, size_t len, const char **end)
@@ -413,7 +452,11 @@ json_body_set_json(struct json_body *b, const char *key, const char *text, size_
 char *
 json_body_text(const struct json_body *b)
 {
-	return cJSON_PrintUnformatted(b->obj);
+	char *s = cJSON_PrintUnformatted(b->obj), *t = s ? strdup(s) : NULL;
+
+	/* A plain malloc'd copy for the caller's free(); cJSON's is wiped. */
+	cJSON_free(s);
+	return t;
 }
 
 /* ---- printing answers ---- */
@@ -438,13 +481,12 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	return AX_OK;
 }
 
-/* Render a value for a table cell: plain text, control characters escaped. */
+/* Render a value for a table cell: plain text, text_safe()'s escapes. */
 static void
 cell(const cJSON *v, char *out, size_t cap)
 {
 	char raw[512], *s = NULL;
 	const char *src = raw;
-	size_t o = 0, i;
 
 	raw[0] = '\0';
 	if (v == NULL || cJSON_IsNull(v))
@@ -469,17 +511,8 @@ cell(const cJSON *v, char *out, size_t cap)
 	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
 		src = s;
 	}
-	for (i = 0; src[i] != '\0' && o + 5 < cap; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
-		else
-			out[o++] = (char)ch;
-	}
-	out[o] = '\0';
-	if (src[i] != '\0' && cap > 4)
-		memcpy(out + (o > cap - 4 ? cap - 4 : o), "...", 4);
+	/* docs/cli.md 1: a cell is server text: the one sanitiser. */
+	text_safe(out, cap, src);
 	cJSON_free(s);
 }
 
@@ -657,8 +690,10 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 	}
 	if (o->format == FMT_TABLE) {
 		cJSON_ArrayForEach(v, j) {
+			char key[CELL_MAX * 4 + 8];
+
 			cell(v, buf, sizeof(buf));
-			fprintf(o->f, "%-20s %s\n", v->string, buf);
+			fprintf(o->f, "%-20s %s\n", text_safe(key, sizeof(key), v->string), buf);
 		}
 	} else {
 		rc = emit(o, j, 0, err);

@@ -28,18 +28,34 @@ const struct flag link_flags[] = {
 
 /* ---- the app context and the workspace link ---- */
 
-/* Find .alter/link.json from dir upwards; path receives it.  0 if found. */
+/*
+ * Find .alter/link.json from the working directory upwards; path receives
+ * it.  0 if found.  The search stops at a directory the user does not own
+ * (as git's safe.directory check does): a link planted above the work dir
+ * by another user (/tmp/.alter/link.json) is never honoured.  stop
+ * receives such a link when the directory holding it stopped the search,
+ * else "".
+ */
 static int
-find_link(char *path, size_t cap)
+find_link(char *path, size_t cap, char *stop, size_t scap)
 {
 	char dir[PATH_MAX];
 	char *slash;
+	struct stat st;
 
+	stop[0] = '\0';
 	if (getcwd(dir, sizeof(dir)) == NULL)
 		return -1;
 	for (;;) {
-		if ((size_t)snprintf(path, cap, "%s/%s", strcmp(dir, "/") ? dir : "", LINK_FILE) <
-		    cap && access(path, F_OK) == 0)
+		if ((size_t)snprintf(path, cap, "%s/%s", strcmp(dir, "/") ? dir : "", LINK_FILE) >=
+		    cap)
+			return -1;
+		if (stat(dir, &st) != 0 || st.st_uid != geteuid()) {
+			if (access(path, F_OK) == 0)
+				snprintf(stop, scap, "%s", path);
+			return -1;
+		}
+		if (access(path, F_OK) == 0)
 			return 0;
 		if (strcmp(dir, "/") == 0 || (slash = strrchr(dir, '/')) == NULL)
 			return -1;
@@ -49,6 +65,8 @@ find_link(char *path, size_t cap)
 			*slash = '\0';
 	}
 }
+
+static int valid_id(const char *s);
 
 static enum alter_exit
 read_link(struct ctx *c, const char *path, char *app, size_t cap)
@@ -70,6 +88,10 @@ read_link(struct ctx *c, const char *path, char *app, size_t cap)
 	if (app[0] == '\0')
 		return alter_fail(&c->err, AX_USAGE, "workspace link '%s' has no \"app_id\"; run "
 		    "'alter link APP_ID' again", path);
+	/* The same check as an app id typed on the command line. */
+	if (!valid_id(app))
+		return alter_fail(&c->err, AX_USAGE, "workspace link '%s': app id '%s' must be "
+		    "letters, digits, '-', '_' or '.'", path, app);
 	return AX_OK;
 }
 
@@ -77,7 +99,7 @@ read_link(struct ctx *c, const char *path, char *app, size_t cap)
 enum alter_exit
 resolve_app(struct ctx *c, char *app, size_t cap)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], stop[PATH_MAX];
 
 	if (opt(c, "app") != NULL) {
 		snprintf(app, cap, "%s", opt(c, "app"));
@@ -87,10 +109,11 @@ resolve_app(struct ctx *c, char *app, size_t cap)
 		snprintf(app, cap, "%s", util_env("ALTER_APP_ID"));
 		return AX_OK;
 	}
-	if (find_link(path, sizeof(path)) == 0)
+	if (find_link(path, sizeof(path), stop, sizeof(stop)) == 0)
 		return read_link(c, path, app, cap);
 	return alter_fail(&c->err, AX_USAGE, "no app: pass --app ID, set ALTER_APP_ID, or run "
-	    "'alter link ID' in this workspace");
+	    "'alter link ID' in this workspace%s%s%s", stop[0] ? " (ignored '" : "", stop,
+	    stop[0] ? "': another user owns its directory)" : "");
 }
 
 static int
@@ -108,16 +131,18 @@ valid_id(const char *s)
 enum alter_exit
 cmd_link(struct ctx *c)
 {
-	char path[PATH_MAX + 32], app[256], buf[320];
+	char path[PATH_MAX + 32], stop[PATH_MAX], app[256], buf[320];
 	enum alter_exit rc;
 	int n;
 
 	if (has(c, "status")) {
 		if (c->a.npos != 0)
 			return alter_fail(&c->err, AX_USAGE, "'alter link --status' takes no APP_ID");
-		if (find_link(path, sizeof(path)) != 0)
+		if (find_link(path, sizeof(path), stop, sizeof(stop)) != 0)
 			return alter_fail(&c->err, AX_NOT_FOUND, "no workspace link in this "
-			    "directory or above; run 'alter link APP_ID'");
+			    "directory or above%s%s%s; run 'alter link APP_ID'", stop[0] ?
+			    " (ignored '" : "", stop, stop[0] ?
+			    "': another user owns its directory)" : "");
 		if (read_link(c, path, app, sizeof(app)) != AX_OK)
 			return c->err.code;
 		printf("%s\t%s\n", app, path);
@@ -142,9 +167,9 @@ cmd_link(struct ctx *c)
 enum alter_exit
 cmd_unlink(struct ctx *c)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], stop[PATH_MAX];
 
-	if (find_link(path, sizeof(path)) != 0) {
+	if (find_link(path, sizeof(path), stop, sizeof(stop)) != 0) {
 		notice(c, "no workspace link in this directory or above");
 		return AX_OK;
 	}

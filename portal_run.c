@@ -154,6 +154,7 @@ body_json(struct ctx *c, struct request *rq, const char *flag, const char *key,
 	if ((rc = read_input(v, flag, INPUT_BODY_MAX, &text, &len, &c->err)) != AX_OK)
 		return rc;
 	rc = json_body_set_json(rq->body, key, text, len, flag, &c->err);
+	explicit_bzero(text, len);
 	free(text);
 	return rc;
 }
@@ -288,6 +289,7 @@ build_body(struct ctx *c, struct request *rq)
 		    &c->err)) != AX_OK)
 			return rc;
 		rc = json_body_parse(text, len, "--input", &rq->body, &c->err);
+		explicit_bzero(text, len);
 		free(text);
 		if (rc != AX_OK)
 			return rc;
@@ -351,7 +353,7 @@ static enum alter_exit
 confirm(struct ctx *c, struct request *rq)
 {
 	const char *target = target_of(c), *what = c->a.cmd->confirm;
-	char answer[TARGET_MAX];
+	char answer[TARGET_MAX], shown[TARGET_MAX + 16];
 	FILE *tty;
 	size_t n;
 	int typed = what != NULL && !has(c, "confirm");
@@ -367,10 +369,12 @@ confirm(struct ctx *c, struct request *rq)
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		return alter_fail(&c->err, AX_USAGE, "'%s': cannot open /dev/tty to ask; pass --yes",
 		    c->a.path);
+	/* docs/cli.md 1: the prompt masks a PAT-shaped argument as messages do. */
+	creds_mask_text(target, shown, sizeof(shown));
 	if (typed)
-		fprintf(stderr, "alter: to %s %s, type its %s: ", c->a.path + 6, target, what);
+		fprintf(stderr, "alter: to %s %s, type its %s: ", c->a.path + 6, shown, what);
 	else
-		fprintf(stderr, "alter: %s %s? [y/N] ", c->a.path + 6, target);
+		fprintf(stderr, "alter: %s %s? [y/N] ", c->a.path + 6, shown);
 	fflush(stderr);
 	if (fgets(answer, sizeof(answer), tty) == NULL)
 		answer[0] = '\0';
@@ -437,13 +441,36 @@ paging_value(struct ctx *c, const char *name, long *out)
 	return AX_OK;
 }
 
+/*
+ * docs/cli.md 4: --all stops (exit 1) when a page does not move the walk on
+ * (has_more with no items, or the cursor just sent given back) and after
+ * PAGES_MAX pages, so that a broken server cannot keep it going forever.
+ */
+#define PAGES_MAX	100000L
+
+static enum alter_exit
+page_advances(struct ctx *c, size_t nitems, int more, const char *sent, const char *next,
+    long pages)
+{
+	if (c->a.cmd->out == OUT_LIST && more && nitems == 0)
+		return alter_fail(&c->err, AX_ERROR, "--all: the server said has_more but sent no "
+		    "items: the offset does not advance");
+	if (c->a.cmd->out == OUT_CURSOR && next[0] != '\0' && strcmp(sent, next) == 0)
+		return alter_fail(&c->err, AX_ERROR, "--all: the server gave back the cursor it was "
+		    "sent: the cursor does not advance");
+	if (pages >= PAGES_MAX && (c->a.cmd->out == OUT_LIST ? more : next[0] != '\0'))
+		return alter_fail(&c->err, AX_ERROR, "--all: stopped after %ld pages, the limit",
+		    PAGES_MAX);
+	return AX_OK;
+}
+
 static enum alter_exit
 run_list(struct ctx *c, struct request *rq, struct json_out *o)
 {
 	struct http_response r;
 	enum alter_exit rc = AX_OK;
-	char cursor[1024] = "", num[32];
-	long limit = c->a.cmd->limit, offset = 0;
+	char cursor[1024] = "", sent[1024], num[32];
+	long limit = c->a.cmd->limit, offset = 0, pages = 0;
 	size_t nitems;
 	int more, all = has(c, "all");
 
@@ -469,10 +496,14 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 		}
 		if ((rc = send_request(c, rq, &r)) != AX_OK)
 			break;
+		memcpy(sent, cursor, sizeof(sent));
 		rc = json_out_page(o, r.body, r.body_len, &nitems, &more, cursor, sizeof(cursor),
 		    &c->err);
 		http_response_free(&r);
-		if (rc != AX_OK || !all || nitems == 0)
+		if (rc != AX_OK || !all)
+			break;
+		if ((rc = page_advances(c, nitems, more, sent, cursor, ++pages)) != AX_OK ||
+		    nitems == 0)
 			break;
 		if (c->a.cmd->out == OUT_LIST && !more)
 			break;

@@ -4,42 +4,104 @@
  */
 #include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
 
+/*
+ * The length (1 to 4) of the well-formed UTF-8 sequence at s[0..len) (RFC
+ * 3629: no overlong form, no surrogate, nothing above U+10FFFF) and its
+ * code point in *cp, or 0 when there is none.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	unsigned long c = s[0], min;
+	size_t n, k;
+
+	if (c < 0x80)
+		n = 0, min = 0;
+	else if (c >= 0xc2 && c <= 0xdf)
+		n = 1, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n >= len)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n + 1;
+}
+
 size_t
 text_utf8_bad(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n, k;
-	unsigned long c, min;
+	size_t i = 0, n;
+	unsigned long c;
 
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
+	while (i < len && (n = utf8_seq(s + i, len - i, &c)) != 0)
+		i += n;
+	return i;
+}
+
+size_t
+text_escape(char *out, size_t cap, const char *s, size_t len, int lines, size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0, n;
+	unsigned long c = 0;
+
+	/* o + 7 < cap: room for the longest escape (\uNNNN) and the NUL. */
+	while (i < len && o + 7 < cap) {
+		n = utf8_seq(u + i, len - i, &c);
+		if (n == 1 && (c >= 0x20 || (lines && (c == '\n' || c == '\t'))) && c != 0x7f) {
+			out[o++] = (char)c;
+		} else if (n == 0 || n == 1) {
+			memcpy(out + o, "\\x", 2);
+			out[o + 2] = hex[u[i] >> 4];
+			out[o + 3] = hex[u[i] & 15];
+			o += 4;
+			n = 1;
+		} else if (c <= 0x9f || (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069)) {
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04lx", c);
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, c &= 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, c &= 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, c &= 0x07, min = 0x10000;
-		else
-			return i;
-		if (n >= len - i)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return i;
-		i += n + 1;
+		i += n;
 	}
-	return len;
+	if (cap > 0)
+		out[o] = '\0';
+	*used = i;
+	return o;
+}
+
+const char *
+text_safe(char *out, size_t cap, const char *s)
+{
+	size_t len = strlen(s), used, n;
+
+	if (cap < 8) {
+		if (cap > 0)
+			out[0] = '\0';
+		return out;
+	}
+	n = text_escape(out, cap - 3, s, len, 0, &used);
+	if (used < len)
+		memcpy(out + n, "...", 4);
+	return out;
 }
 
 int

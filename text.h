@@ -1,6 +1,7 @@
 /*
  * text.h: plain text helpers that json.c's input checks and tables use:
- * UTF-8 validation, display width and cutting, name lists.  No I/O.
+ * UTF-8 validation, the sanitiser of server text, display width and
+ * cutting, name lists.  No I/O.
  */
 #ifndef ALTER_TEXT_H
 #define ALTER_TEXT_H
@@ -14,6 +15,21 @@
  * len when there is none.
  */
 size_t	text_utf8_bad(const unsigned char *s, size_t len);
+
+/*
+ * The one sanitiser for text from the network shown as text (docs/cli.md
+ * section 1): C0 controls, DEL and bytes that are not well-formed UTF-8
+ * become \xNN; C1 controls (U+0080-U+009F) and the bidirectional
+ * overrides (U+202A-U+202E, U+2066-U+2069) become \uNNNN; the rest is
+ * copied.  With lines set, LF and TAB pass (a body shown as text).
+ * Writes what fits whole into out (cap bytes), NUL-terminated; *used says
+ * how many bytes of s were consumed.  Returns the bytes written.
+ */
+size_t	text_escape(char *out, size_t cap, const char *s, size_t len, int lines,
+	    size_t *used);
+
+/* text_escape() of string s into out, cut with "..." when out is full. */
+const char *text_safe(char *out, size_t cap, const char *s);
 
 /*
  * Split a comma-separated list into trimmed names in buf (cap bytes):

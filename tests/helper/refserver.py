@@ -228,6 +228,25 @@ FAULTS AS A BASE URL (issue 17: misdiagnosis of answers; one server, many faults
   GET  /_fault/empty                   200 with Content-Length: 0.
   GET  /_fault/pat-bad-expiry          200 a PAT object whose expires_at is "soon".
   GET  /_fault/bad-has-more            200 a list answer whose has_more is "yes".
+
+HOSTILE TEXT AND STUCK LISTS (issue 12; GET, usable with --fault-all)
+
+  Every field below carries HOSTILE: ESC colour and OSC title sequences, a
+  BEL, DEL, the C1 control U+009B (CSI), the bidi overrides U+202E and
+  U+2066..U+2069, and a Latin-1 byte that is not UTF-8 (in headers).
+  GET  /_fault/inject-error?status=S   S (300..599, default 500): the error body with
+                                       HOSTILE in message and required_scope, and in
+                                       the X-Request-Id header; 3xx adds Location:
+                                       https://x.example/HOSTILE.
+  GET  /_fault/inject-pat              200: a PAT object (as /v1/pats/me) whose name,
+                                       user, org, scopes, created_at hold HOSTILE.
+  GET  /_fault/inject-object           200: an object with HOSTILE in a key and values.
+  GET  /_fault/inject-list             200: a list answer (id, name, status,
+                                       created_at) with HOSTILE in its cells.
+  GET  /_fault/inject-text             200 text/plain: HOSTILE lines, not JSON.
+  GET  /_fault/stuck-cursor            200: one item and next_cursor "stuck" on every
+                                       page, whatever cursor was sent.
+  GET  /_fault/stuck-offset            200: no items and has_more true.
 """
 
 import argparse
@@ -1865,6 +1884,85 @@ def json_bytes(obj):
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+# ---------------------------------------------------------------- hostile text (issue 12)
+#
+# Fault modes for docs/cli.md section 1's sanitiser and section 4's --all
+# bounds, kept apart from the framing faults above.  Faults.__init__ adds
+# them to its table with HOSTILE_FAULTS(self).
+
+HOSTILE = ("bad \x1b[31;1mthing\x1b]0;TITLE\x07 c1\u009b31m "
+           "bidi\u202egnp.exe\u2066x\u2069 del\x7f end")
+
+
+def hostile_header(text):
+    """HOSTILE as header bytes: its UTF-8, plus a lone Latin-1 byte."""
+    return (text.encode("utf-8") + b" \xa0").decode("latin-1")
+
+
+def inject_error(faults, conn, req, arg, query):
+    code = query.get("status", 500)
+    req.request_id = hostile_header("req_" + HOSTILE)
+    err = ApiError(code, "hostile", HOSTILE, required_scope=HOSTILE if code == 403 else None)
+    headers = [("Location", hostile_header("https://x.example/" + HOSTILE))] if code < 400 else []
+    return conn.respond_json(req, code, err.body(), headers=headers)
+
+
+def inject_pat(faults, conn, req, arg, query):
+    return conn.respond_json(req, 200, {
+        "id": "pat_hostile", "name": HOSTILE, "user": {"email": "u " + HOSTILE},
+        "org": {"name": "o " + HOSTILE},
+        "token_prefix": "alter_pat_Host", "scopes": ["apps:read", HOSTILE],
+        "created_at": "2026-01-01T00:00:00Z" + HOSTILE, "expires_at": None,
+        "last_used_at": None})
+
+
+def inject_object(faults, conn, req, arg, query):
+    return conn.respond_json(req, 200, {"id": "app_hostile", "name": HOSTILE,
+                                        "k" + HOSTILE: "v", "tags": [HOSTILE, "x"]})
+
+
+def inject_list(faults, conn, req, arg, query):
+    item = {"id": "app_\x1b]0;X\x07", "name": HOSTILE, "archived": "\u009b2J",
+            "status": "\u009b2J", "created_at": "\u202e2026"}
+    return conn.respond_json(req, 200, {"items": [item], "has_more": False,
+                                        "next_cursor": None})
+
+
+def inject_text(faults, conn, req, arg, query):
+    return conn.respond(req, 200, (HOSTILE + "\nline two\r\n").encode("utf-8") + b"\xff\n",
+                        ctype="text/plain")
+
+
+def stuck_page(item_id, has_more, cursor):
+    items = [{"id": item_id, "name": "n", "status": "active", "created_at": "2026-01-01T00:00:00Z"}]
+    return {"items": items if item_id else [], "has_more": has_more, "next_cursor": cursor}
+
+
+def stuck_cursor(faults, conn, req, arg, query):
+    return conn.respond_json(req, 200, stuck_page("evt_stuck", True, "stuck"))
+
+
+def stuck_offset(faults, conn, req, arg, query):
+    return conn.respond_json(req, 200, stuck_page(None, True, None))
+
+
+def HOSTILE_FAULTS(faults):
+    """name: (methods, query spec, needs an argument, handler), as Faults.table."""
+    rows = {
+        "inject-error": ({"status": q_int(300, 599)}, inject_error),
+        "inject-pat": ({}, inject_pat),
+        "inject-object": ({}, inject_object),
+        "inject-list": ({}, inject_list),
+        "inject-text": ({}, inject_text),
+        "stuck-cursor": ({}, stuck_cursor),
+        "stuck-offset": ({}, stuck_offset),
+    }
+    return {name: (("GET",), spec, False,
+                   lambda conn, req, arg, query, h=h: h(faults, conn, req, arg, query))
+            for name, (spec, h) in rows.items()}
+
+
+
 # ---------------------------------------------------------------- faults
 
 class Faults:
@@ -1908,6 +2006,8 @@ class Faults:
             "pat-bad-expiry": (("GET",), {}, False, self.wrong_kind),
             "bad-has-more": (("GET",), {}, False, self.wrong_kind),
         })
+
+        self.table.update(HOSTILE_FAULTS(self))
 
     WRONG_KIND = {
         "bad-json": b'{"items":[1,2',
