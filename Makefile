@@ -52,7 +52,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c endpoints.c
+LIBSRC = util.c net.c tls.c http.c x509.c creds.c scopes.c json.c width.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/portal.o
 UNITS  = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
