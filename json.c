@@ -11,6 +11,7 @@
 #include "cJSON.h"
 
 #include "json.h"
+#include "width.h"
 
 #define NOT_JSON "the answer is not valid JSON (malformed, nested too deeply or not UTF-8)"
 
@@ -54,10 +55,233 @@ utf8_bad(const unsigned char *s, size_t len)
 	return len;
 }
 
+/*
+ * cli.md 4: numbers are printed with the digits the server sent.  cJSON
+ * keeps only a double, so after a parse the source text of every number
+ * goes into its node's valuestring (cJSON_Delete and cJSON_Duplicate
+ * handle valuestring for any type).  The length of the RFC 8259 number at
+ * s, or 0 when what cJSON took for a number is not one ("01", "1.", "-").
+ */
+static size_t
+num_len(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (isdigit((unsigned char)*p))
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	/* cJSON's number is the longest run of these: it must all be ours. */
+	if (*p != '\0' && strchr("0123456789+-.eE", *p) != NULL)
+		return 0;
+	return (size_t)(p - s);
+}
+
+/*
+ * Walk j in document order while *p scans the parsed text for number
+ * tokens outside strings (the text parsed, so only numbers hold '-' or a
+ * digit there).  Returns 0, or -1 with *p at a malformed number.
+ */
+static int
+keep_numbers(cJSON *j, const char **p)
+{
+	const char *s;
+	size_t n;
+
+	for (; j != NULL; j = j->next) {
+		if (cJSON_IsNumber(j)) {
+			for (s = *p; *s != '\0' && *s != '-' && !isdigit((unsigned char)*s); s++)
+				if (*s == '"')
+					for (s++; *s != '"'; s++)
+						s += *s == '\\';
+			*p = s;
+			if ((n = num_len(s)) == 0 || (j->valuestring = malloc(n + 1)) == NULL)
+				return -1;
+			memcpy(j->valuestring, s, n);
+			j->valuestring[n] = '\0';
+			*p = s + n;
+		}
+		if (j->child != NULL && keep_numbers(j->child, p) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the printer: JSON.stringify(v) and JSON.stringify(v, null, 2) ---- */
+
+/*
+ * Where printed JSON goes: a FILE, or buf (NULL to only count; with
+ * check, bad is set when a byte is a control character).
+ */
+struct sink {
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+	int	 check, bad;
+};
+
+static void
+put(struct sink *s, const char *p, size_t n)
+{
+	size_t i;
+
+	if (s->f != NULL)
+		fwrite(p, 1, n, s->f);
+	else if (s->buf != NULL)
+		memcpy(s->buf + s->n, p, n);
+	for (i = 0; s->check && i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || ((unsigned char)p[i] == 0xc2 &&
+		    i + 1 < n && (unsigned char)p[i + 1] < 0xa0))
+			s->bad = 1;
+	s->n += n;
+}
+
+static void
+put_str(struct sink *s, const char *p)
+{
+	put(s, p, strlen(p));
+}
+
+/* JSON.stringify's escaping: '"', '\\' and C0 controls; UTF-8 as is. */
+static void
+put_string(struct sink *s, const char *p)
+{
+	static const char short_esc[] = "\bb\ff\nn\rr\tt\"\"\\\\";
+	const char *e;
+	char esc[8];
+	size_t run;
+
+	put(s, "\"", 1);
+	for (; *p != '\0'; p += run) {
+		for (run = 0; (unsigned char)p[run] >= 0x20 && p[run] != '"' &&
+		    p[run] != '\\'; run++)
+			;
+		put(s, p, run);
+		if (p[run] == '\0')
+			break;
+		if ((e = strchr(short_esc, p[run])) != NULL)
+			snprintf(esc, sizeof(esc), "\\%c", e[1]);
+		else
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)p[run]);
+		put_str(s, esc);
+		run++;
+	}
+	put(s, "\"", 1);
+}
+
+static void
+put_number(struct sink *s, const cJSON *v)
+{
+	char num[32];
+
+	if (v->valuestring != NULL) {
+		put_str(s, v->valuestring);
+		return;
+	}
+	/* A number we made (a request body): the shortest exact form. */
+	if (v->valuedouble != v->valuedouble || v->valuedouble - v->valuedouble != 0) {
+		put_str(s, "null");
+		return;
+	}
+	snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+	if (strtod(num, NULL) != v->valuedouble)
+		snprintf(num, sizeof(num), "%.17g", v->valuedouble);
+	put_str(s, num);
+}
+
+static void
+indent(struct sink *s, int depth)
+{
+	static const char sp[] = "\n                                ";
+
+	put(s, sp, 1);
+	for (depth *= 2; depth > 0; depth -= (int)sizeof(sp) - 2)
+		put(s, sp + 1, depth < (int)sizeof(sp) - 2 ? (size_t)depth : sizeof(sp) - 2);
+}
+
+/* v at depth (pretty >= 0: two spaces a level; -1: compact). */
+static void
+put_value(struct sink *s, const cJSON *v, int depth)
+{
+	const cJSON *c;
+	int obj = cJSON_IsObject(v);
+
+	if (cJSON_IsString(v)) {
+		put_string(s, v->valuestring != NULL ? v->valuestring : "");
+	} else if (cJSON_IsNumber(v)) {
+		put_number(s, v);
+	} else if (cJSON_IsBool(v)) {
+		put_str(s, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (!obj && !cJSON_IsArray(v)) {
+		put_str(s, "null");
+	} else {
+		put(s, obj ? "{" : "[", 1);
+		for (c = v->child; c != NULL; c = c->next) {
+			if (depth >= 0)
+				indent(s, depth + 1);
+			if (obj) {
+				put_string(s, c->string != NULL ? c->string : "");
+				put(s, ": ", depth >= 0 ? 2 : 1);
+			}
+			put_value(s, c, depth >= 0 ? depth + 1 : -1);
+			if (c->next != NULL)
+				put(s, ",", 1);
+		}
+		if (depth >= 0 && v->child != NULL)
+			indent(s, depth);
+		put(s, obj ? "}" : "]", 1);
+	}
+}
+
+/* Print v to f: pretty (JSON.stringify(v, null, 2)) or compact, and "\n". */
+static void
+print_json(FILE *f, const cJSON *v, int pretty)
+{
+	struct sink s = { f, NULL, 0, 0, 0 };
+
+	put_value(&s, v, pretty ? 0 : -1);
+	put(&s, "\n", 1);
+}
+
+/* Compact text of v, malloc'd (counted first: no realloc leaves a copy). */
+static char *
+json_text(const cJSON *v)
+{
+	struct sink s = { NULL, NULL, 0, 0, 0 };
+
+	put_value(&s, v, -1);
+	if ((s.buf = malloc(s.n + 1)) == NULL)
+		return NULL;
+	s.n = 0;
+	put_value(&s, v, -1);
+	s.buf[s.n] = '\0';
+	return s.buf;
+}
+
 static cJSON *
 parse(const void *body, size_t len, const char **end)
 {
-	const char *e = NULL;
+	const char *e = NULL, *p;
 	cJSON *j;
 	size_t bad;
 
@@ -77,6 +301,12 @@ parse(const void *body, size_t len, const char **end)
 	 * The length given includes the terminating NUL, so that cJSON's
 	 * "require null terminated" check looks at our NUL, not past it.
 	 */
+	p = body;
+	if (j != NULL && keep_numbers(j, &p) != 0) {
+		cJSON_Delete(j);
+		j = NULL;
+		e = p;
+	}
 	if (end != NULL)
 		*end = e;
 	return j;
@@ -214,7 +444,6 @@ int
 json_print_with(FILE *f, const unsigned char *body, size_t len, const char *const *kv)
 {
 	cJSON *j = body != NULL ? parse(body, len, NULL) : cJSON_CreateObject();
-	char *s;
 
 	if (j == NULL || (kv[0] != NULL && !cJSON_IsObject(j))) {
 		cJSON_Delete(j);
@@ -226,13 +455,8 @@ json_print_with(FILE *f, const unsigned char *body, size_t len, const char *cons
 		cJSON_DeleteItemFromObjectCaseSensitive(j, kv[0]);
 		cJSON_AddStringToObject(j, kv[0], kv[1]);
 	}
-	s = cJSON_Print(j);
+	print_json(f, j, 1);
 	cJSON_Delete(j);
-	if (s == NULL)
-		return -1;
-	fputs(s, f);
-	fputc('\n', f);
-	cJSON_free(s);
 	return 0;
 }
 
@@ -385,12 +609,25 @@ json_body_set_json(struct json_body *b, const char *key, const char *text, size_
 char *
 json_body_text(const struct json_body *b)
 {
-	return cJSON_PrintUnformatted(b->obj);
+	return json_text(b->obj);
 }
 
 /* ---- printing answers ---- */
 
 #define CELL_MAX	40	/* cli.md 4: long values are cut with "..." */
+
+static const char *const formats[] = { "table", "json", "jsonl", "value" };
+
+int
+json_format(const char *name)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(formats) / sizeof(formats[0])); i++)
+		if (strcmp(formats[i], name) == 0)
+			return i;
+	return -1;
+}
 
 /* Split a comma-separated list into trimmed names in buf; -1 on a bad name. */
 static int
@@ -437,81 +674,108 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	if (fields != NULL && split_names(fields, o->fieldbuf, sizeof(o->fieldbuf), o->fields,
 	    JSON_FIELDS_MAX, &o->nfields, &bad) != 0)
 		return alter_fail(err, AX_USAGE, "--fields: bad field name '%s'", bad);
-	if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
-	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
+	if (format == FMT_VALUE && o->nfields == 0)
+		return alter_fail(err, AX_USAGE, "-o value prints the values of --fields: name "
+		    "them, e.g. --fields id");
+	/* cli.md 4: with a table, --fields names the columns shown. */
+	if (format == FMT_TABLE && o->nfields > JSON_COLS_MAX)
+		return alter_fail(err, AX_USAGE, "--fields: a table shows at most %d columns",
+		    JSON_COLS_MAX);
+	if (format == FMT_TABLE && o->nfields > 0) {
+		memcpy(o->cols, o->fields, o->nfields * sizeof(o->fields[0]));
+		o->ncols = o->nfields;
+	} else if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
+	    JSON_COLS_MAX, &o->ncols, &bad) != 0) {
 		return alter_fail(err, AX_ERROR, "bad column list");
+	}
 	return AX_OK;
 }
 
-/* Render a value for a table cell: plain text, control characters escaped. */
+/*
+ * Render a value for a table cell: plain text; C0 controls, DEL, C1
+ * controls and the bidirectional overrides escaped (cli.md 1); cut with
+ * "..." at a code point when it does not fit in cap.
+ */
+static void escape(const char *, char *, size_t);
+
 static void
 cell(const cJSON *v, char *out, size_t cap)
 {
-	char raw[512], *s = NULL;
+	char raw[512];
+	struct sink s = { NULL, raw, 0, 0, 0 };
 	const char *src = raw;
-	size_t o = 0, i;
+	size_t n;
 
-	raw[0] = '\0';
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || cJSON_IsNull(v)) {
 		src = "";
-	else if (cJSON_IsString(v))
+	} else if (cJSON_IsString(v)) {
 		src = v->valuestring ? v->valuestring : "";
-	else if (cJSON_IsBool(v))
-		src = cJSON_IsTrue(v) ? "true" : "false";
-	else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 0) {
+	} else if (cJSON_IsArray(v)) {
 		const cJSON *e;
-		size_t n = 0;
 
+		/* Elements as cells of their own, comma-separated. */
+		raw[0] = '\0';
 		cJSON_ArrayForEach(e, v) {
 			char one[128];
 
 			cell(e, one, sizeof(one));
-			n += (size_t)snprintf(raw + n, n < sizeof(raw) ? sizeof(raw) - n : 0, "%s%s",
-			    n ? "," : "", one);
-			if (n >= sizeof(raw))
-				break;
+			n = strlen(raw);
+			snprintf(raw + n, sizeof(raw) - n, "%s%s", n ? "," : "", one);
 		}
-	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
-		src = s;
+	} else {
+		/* Numbers as received, objects compact; raw holds 512 bytes. */
+		s.buf = NULL;
+		put_value(&s, v, -1);
+		if (s.n < sizeof(raw)) {
+			s.buf = raw;
+			s.n = 0;
+			put_value(&s, v, -1);
+			raw[s.n] = '\0';
+		} else {
+			snprintf(raw, sizeof(raw), "%s", cJSON_IsObject(v) ? "{...}" : "...");
+		}
 	}
-	for (i = 0; src[i] != '\0' && o + 5 < cap; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
-		else
-			out[o++] = (char)ch;
-	}
-	out[o] = '\0';
-	if (src[i] != '\0' && cap > 4)
-		memcpy(out + (o > cap - 4 ? cap - 4 : o), "...", 4);
-	cJSON_free(s);
-}
-
-/* Display width of UTF-8 text (code points, a fair guess for a table). */
-static int
-width(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
+	escape(src, out, cap);
 }
 
 static void
-cut(char *s, int max)
+escape(const char *src, char *out, size_t cap)
 {
-	int n = 0;
-	char *p;
+	char esc[8];
+	unsigned long cp;
+	size_t o = 0, i, n, k;
 
-	if (width(s) <= max)
-		return;
-	for (p = s; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max - 3)
+	for (i = 0; src[i] != '\0'; i += n) {
+		n = width_next(src + i, &cp);
+		if (cp < 0x20 || cp == 0x7f)
+			snprintf(esc, sizeof(esc), "\\x%02lx", cp);
+		else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || (n == 1 && cp >= 0x80))
+			snprintf(esc, sizeof(esc), n == 1 ? "\\x%02lx" : "\\u%04lx", cp);
+		else
+			esc[0] = '\0';
+		k = esc[0] != '\0' ? strlen(esc) : n;
+		if (o + k + 4 > cap)
 			break;
-	memcpy(p, "...", 4);
+		memcpy(out + o, esc[0] != '\0' ? esc : src + i, k);
+		o += k;
+	}
+	if (src[i] != '\0')
+		memcpy(out + o, "...", 3), o += 3;
+	out[o] = '\0';
+}
+
+/* Print s then its padding to w columns, spaces held back until needed. */
+static void
+pad(struct json_out *o, const char *s, int w, int *pending)
+{
+	if (*s != '\0') {
+		fprintf(o->f, "%*s%s", *pending, "", s);
+		*pending = 0;
+	}
+	*pending += w - width_str(s) + 2;
+	if (*pending < 1)
+		*pending = 1;
 }
 
 static void
@@ -519,38 +783,39 @@ table_row(struct json_out *o, const cJSON *item)
 {
 	char buf[CELL_MAX * 4 + 8];
 	size_t k;
+	int pending = 0;
 
 	for (k = 0; k < o->ncols; k++) {
 		cell(cJSON_GetObjectItemCaseSensitive(item, o->cols[k]), buf, sizeof(buf));
-		cut(buf, CELL_MAX);
-		if (k + 1 < o->ncols)
-			fprintf(o->f, "%s%*s  ", buf, o->widths[k] - width(buf), "");
-		else
-			fprintf(o->f, "%s\n", buf);
+		width_cut(buf, o->widths[k]);
+		pad(o, buf, o->widths[k], &pending);
 	}
+	fputc('\n', o->f);
 }
 
+/* cli.md 4: the first page sets the widths; later pages are cut to them. */
 static void
 table_header(struct json_out *o, const cJSON *items)
 {
 	const cJSON *it;
-	char buf[CELL_MAX * 4 + 8];
+	char buf[CELL_MAX * 4 + 8], name[64];
 	size_t k, i;
+	int w, pending = 0;
 
 	for (k = 0; k < o->ncols; k++) {
-		o->widths[k] = (int)strlen(o->cols[k]);
+		w = (int)strlen(o->cols[k]);
+		o->widths[k] = w > 3 ? w : 3;
 		cJSON_ArrayForEach(it, items) {
 			cell(cJSON_GetObjectItemCaseSensitive(it, o->cols[k]), buf, sizeof(buf));
-			cut(buf, CELL_MAX);
-			if (width(buf) > o->widths[k])
-				o->widths[k] = width(buf);
+			if ((w = width_cut(buf, CELL_MAX)) > o->widths[k])
+				o->widths[k] = w;
 		}
 	}
 	for (k = 0; k < o->ncols; k++) {
-		for (i = 0; o->cols[k][i]; i++)
-			fputc(toupper((unsigned char)o->cols[k][i]), o->f);
-		if (k + 1 < o->ncols)
-			fprintf(o->f, "%*s  ", o->widths[k] - (int)strlen(o->cols[k]), "");
+		for (i = 0; o->cols[k][i] != '\0' && i + 1 < sizeof(name); i++)
+			name[i] = (char)toupper((unsigned char)o->cols[k][i]);
+		name[i] = '\0';
+		pad(o, name, o->widths[k], &pending);
 	}
 	fputc('\n', o->f);
 	o->started = 1;
@@ -584,36 +849,74 @@ pick(struct json_out *o, const cJSON *item, cJSON **out, struct alter_err *err)
 	return AX_OK;
 }
 
+/* One -o value line: the fields' bare values, tab-separated. */
+static void
+put_bare(struct sink *s, const cJSON *item)
+{
+	const cJSON *v;
+
+	for (v = item->child; v != NULL; v = v->next) {
+		if (cJSON_IsString(v))
+			put_str(s, v->valuestring != NULL ? v->valuestring : "");
+		else if (!cJSON_IsNull(v))
+			put_value(s, v, -1);
+		if (v->next != NULL)
+			put(s, "\t", 1);
+	}
+	put(s, "\n", 1);
+}
+
 static enum alter_exit
 emit(struct json_out *o, const cJSON *item, int in_list, struct alter_err *err)
 {
+	struct sink s = { NULL, NULL, 0, 1, 0 };
 	cJSON *picked;
+	const cJSON *v;
 	enum alter_exit rc;
-	char *s;
 
 	if ((rc = pick(o, item, &picked, err)) != AX_OK)
 		return rc;
 	if (picked != NULL)
 		item = picked;
-	/* cli.md 4: jsonl of a single object is the same as json. */
-	s = in_list ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
+	if (o->format == FMT_VALUE) {
+		/* A control character would break the line: refuse it whole. */
+		for (v = item->child; v != NULL; v = v->next) {
+			if (cJSON_IsString(v) && v->valuestring != NULL)
+				put_str(&s, v->valuestring);
+			else
+				put_value(&s, v, -1);
+			if (s.bad) {
+				rc = alter_fail(err, AX_ERROR, "--fields: '%s' holds a control "
+				    "character or a tab: use -o json", v->string);
+				break;
+			}
+		}
+		if (rc == AX_OK) {
+			s.f = o->f;
+			s.check = 0;
+			put_bare(&s, item);
+		}
+	} else if (o->format == FMT_JSON && in_list) {
+		/* One array, element by element: each indented one level. */
+		fputs(o->count ? ",\n  " : "[\n  ", o->f);
+		s.f = o->f;
+		s.check = 0;
+		put_value(&s, item, 1);
+	} else {
+		/* cli.md 4: jsonl of a single object is the same as json. */
+		print_json(o->f, item, !in_list);
+	}
 	cJSON_Delete(picked);
-	if (s == NULL)
-		return alter_fail(err, AX_ERROR, "out of memory");
-	if (o->format == FMT_JSON && in_list)
-		fprintf(o->f, "%s  %s", o->count ? ",\n" : "[\n", s);
-	else
-		fprintf(o->f, "%s\n", s);
-	cJSON_free(s);
-	o->count++;
-	return AX_OK;
+	if (rc == AX_OK)
+		o->count++;
+	return rc;
 }
 
 enum alter_exit
 json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t *nitems,
     int *has_more, char *cursor, size_t ccap, struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL);
+	cJSON *j = parse(body, len, NULL), *picked = NULL;
 	const cJSON *items, *it, *nc;
 	enum alter_exit rc = AX_OK;
 
@@ -631,14 +934,18 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 	*has_more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "has_more"));
 	nc = cJSON_GetObjectItemCaseSensitive(j, "next_cursor");
 	copy_str(nc, cursor, ccap);
-	if (o->format == FMT_TABLE && !o->started)
-		table_header(o, items);
 	cJSON_ArrayForEach(it, items) {
 		if (!cJSON_IsObject(it)) {
 			rc = alter_fail(err, AX_ERROR, "a list item is not an object");
 			break;
 		}
 		if (o->format == FMT_TABLE) {
+			/* --fields as columns: checked on the first item too. */
+			if ((rc = pick(o, it, &picked, err)) != AX_OK)
+				break;
+			cJSON_Delete(picked);
+			if (!o->started)
+				table_header(o, items);
 			table_row(o, it);
 			o->count++;
 		} else if ((rc = emit(o, it, 1, err)) != AX_OK) {
@@ -646,6 +953,8 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 		}
 		(*nitems)++;
 	}
+	if (rc == AX_OK && o->format == FMT_TABLE && !o->started)
+		table_header(o, items);
 	cJSON_Delete(j);
 	/* cli.md 4: lists stream page by page. */
 	fflush(o->f);
@@ -663,10 +972,11 @@ enum alter_exit
 json_out_object(struct json_out *o, const unsigned char *body, size_t len,
     struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL);
+	cJSON *j = parse(body, len, NULL), *picked = NULL;
 	const cJSON *v;
 	enum alter_exit rc = AX_OK;
-	char buf[CELL_MAX * 4 + 8];
+	char buf[CELL_MAX * 4 + 8], key[CELL_MAX * 4 + 8];
+	int pending;
 
 	if (j == NULL)
 		return alter_fail(err, AX_ERROR, NOT_JSON);
@@ -675,10 +985,17 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
 	}
 	if (o->format == FMT_TABLE) {
-		cJSON_ArrayForEach(v, j) {
-			cell(v, buf, sizeof(buf));
-			fprintf(o->f, "%-20s %s\n", v->string, buf);
+		if ((rc = pick(o, j, &picked, err)) == AX_OK) {
+			for (v = picked != NULL ? picked->child : j->child; v != NULL; v = v->next) {
+				pending = 0;
+				escape(v->string, key, sizeof(key));
+				pad(o, key, 19, &pending);
+				cell(v, buf, sizeof(buf));
+				pad(o, buf, 0, &pending);
+				fputc('\n', o->f);
+			}
 		}
+		cJSON_Delete(picked);
 	} else {
 		rc = emit(o, j, 0, err);
 	}
