@@ -677,17 +677,13 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	if (format == FMT_VALUE && o->nfields == 0)
 		return alter_fail(err, AX_USAGE, "-o value prints the values of --fields: name "
 		    "them, e.g. --fields id");
-	/* cli.md 4: with a table, --fields names the columns shown. */
-	if (format == FMT_TABLE && o->nfields > JSON_COLS_MAX)
-		return alter_fail(err, AX_USAGE, "--fields: a table shows at most %d columns",
-		    JSON_COLS_MAX);
-	if (format == FMT_TABLE && o->nfields > 0) {
-		memcpy(o->cols, o->fields, o->nfields * sizeof(o->fields[0]));
-		o->ncols = o->nfields;
-	} else if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
-	    JSON_COLS_MAX, &o->ncols, &bad) != 0) {
+	/*
+	 * cli.md 4 wants --fields to name a table's columns; that waits for
+	 * the caller to keep api_key in --fields for a table too (portal.c).
+	 */
+	if (columns != NULL && split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
+	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
 		return alter_fail(err, AX_ERROR, "bad column list");
-	}
 	return AX_OK;
 }
 
@@ -916,7 +912,7 @@ enum alter_exit
 json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t *nitems,
     int *has_more, char *cursor, size_t ccap, struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL), *picked = NULL;
+	cJSON *j = parse(body, len, NULL);
 	const cJSON *items, *it, *nc;
 	enum alter_exit rc = AX_OK;
 
@@ -940,10 +936,6 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 			break;
 		}
 		if (o->format == FMT_TABLE) {
-			/* --fields as columns: checked on the first item too. */
-			if ((rc = pick(o, it, &picked, err)) != AX_OK)
-				break;
-			cJSON_Delete(picked);
 			if (!o->started)
 				table_header(o, items);
 			table_row(o, it);
@@ -972,7 +964,7 @@ enum alter_exit
 json_out_object(struct json_out *o, const unsigned char *body, size_t len,
     struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL), *picked = NULL;
+	cJSON *j = parse(body, len, NULL);
 	const cJSON *v;
 	enum alter_exit rc = AX_OK;
 	char buf[CELL_MAX * 4 + 8], key[CELL_MAX * 4 + 8];
@@ -985,17 +977,14 @@ json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
 	}
 	if (o->format == FMT_TABLE) {
-		if ((rc = pick(o, j, &picked, err)) == AX_OK) {
-			for (v = picked != NULL ? picked->child : j->child; v != NULL; v = v->next) {
-				pending = 0;
-				escape(v->string, key, sizeof(key));
-				pad(o, key, 19, &pending);
-				cell(v, buf, sizeof(buf));
-				pad(o, buf, 0, &pending);
-				fputc('\n', o->f);
-			}
+		cJSON_ArrayForEach(v, j) {
+			pending = 0;
+			escape(v->string, key, sizeof(key));
+			pad(o, key, 19, &pending);
+			cell(v, buf, sizeof(buf));
+			pad(o, buf, 0, &pending);
+			fputc('\n', o->f);
 		}
-		cJSON_Delete(picked);
 	} else {
 		rc = emit(o, j, 0, err);
 	}

@@ -117,7 +117,7 @@ struct json_out {
 /*
  * Set up o for format, --fields (NULL: none; AX_USAGE naming a malformed
  * name, or for FMT_VALUE without fields) and the table columns
- * (comma-separated; --fields replaces them in a table).
+ * (comma-separated).
  */
 enum alter_exit	json_out_init(struct json_out *o, FILE *f, int format, const char *fields,
 		    const char *columns, struct alter_err *err);
