@@ -440,14 +440,19 @@ json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
 	return 0;
 }
 
-int
-json_print_with(FILE *f, const unsigned char *body, size_t len, const char *const *kv)
+/*
+ * The JSON in body (an empty object when body is NULL) with the string
+ * members of kv set; NULL when it is not JSON, or not an object and kv
+ * has members.
+ */
+static cJSON *
+parse_with(const unsigned char *body, size_t len, const char *const *kv)
 {
 	cJSON *j = body != NULL ? parse(body, len, NULL) : cJSON_CreateObject();
 
 	if (j == NULL || (kv[0] != NULL && !cJSON_IsObject(j))) {
 		cJSON_Delete(j);
-		return -1;
+		return NULL;
 	}
 	for (; kv[0] != NULL; kv += 2) {
 		if (kv[1] == NULL)
@@ -455,6 +460,16 @@ json_print_with(FILE *f, const unsigned char *body, size_t len, const char *cons
 		cJSON_DeleteItemFromObjectCaseSensitive(j, kv[0]);
 		cJSON_AddStringToObject(j, kv[0], kv[1]);
 	}
+	return j;
+}
+
+int
+json_print_with(FILE *f, const unsigned char *body, size_t len, const char *const *kv)
+{
+	cJSON *j = parse_with(body, len, kv);
+
+	if (j == NULL)
+		return -1;
 	print_json(f, j, 1);
 	cJSON_Delete(j);
 	return 0;
@@ -716,6 +731,10 @@ cell(const cJSON *v, char *out, size_t cap)
 
 			cell(e, one, sizeof(one));
 			n = strlen(raw);
+			if (n + strlen(one) + 5 > sizeof(raw)) {
+				strcpy(raw + n, "...");
+				break;
+			}
 			snprintf(raw + n, sizeof(raw) - n, "%s%s", n ? "," : "", one);
 		}
 	} else {
@@ -964,7 +983,16 @@ enum alter_exit
 json_out_object(struct json_out *o, const unsigned char *body, size_t len,
     struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL);
+	static const char *const none[] = { NULL };
+
+	return json_out_object_with(o, body, len, none, err);
+}
+
+enum alter_exit
+json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
+    const char *const *kv, struct alter_err *err)
+{
+	cJSON *j = parse_with(body, len, kv);
 	const cJSON *v;
 	enum alter_exit rc = AX_OK;
 	char buf[CELL_MAX * 4 + 8], key[CELL_MAX * 4 + 8];

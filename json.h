@@ -142,6 +142,14 @@ void		json_out_end(struct json_out *o);
 enum alter_exit	json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 		    struct alter_err *err);
 
+/*
+ * json_out_object of body (an empty object when body is NULL) with the
+ * string members of kv set, as json_print_with does: a view such as
+ * `auth status` in every format, --fields included.
+ */
+enum alter_exit	json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
+		    const char *const *kv, struct alter_err *err);
+
 /* The string member key of an object body into out ("" when absent). */
 void		json_get_str(const unsigned char *body, size_t len, const char *key, char *out,
 		    size_t cap);

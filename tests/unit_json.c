@@ -183,6 +183,37 @@ main(void)
 	CHECK(object(FMT_JSONL, "b,a", "{\"a\":1,\"b\":[2]}") == AX_OK &&
 	    same("{\n  \"b\": [\n    2\n  ],\n  \"a\": 1\n}\n"),
 	    "jsonl of a single object is the json layout, --fields in order");
+	{
+		static const char *const kv[] = { "token", "alter_pat_...abcd", "none", NULL,
+		    "name", "new", NULL };
+		static const char obj[] = "{\"name\":\"old\",\"org\":{\"n\":1}}";
+		struct json_out o;
+
+		start();
+		CHECK(json_out_init(&o, out, FMT_VALUE, "name,token,org", NULL, &err) == AX_OK &&
+		    json_out_object_with(&o, (const unsigned char *)obj, strlen(obj), kv,
+		    &err) == AX_OK &&
+		    same("new\talter_pat_...abcd\t{\"n\":1}\n"),
+		    "json_out_object_with: members set, --fields and -o value honoured");
+		start();
+		CHECK(json_out_init(&o, out, FMT_JSON, NULL, NULL, &err) == AX_OK &&
+		    json_out_object_with(&o, NULL, 0, kv, &err) == AX_OK &&
+		    same("{\n  \"token\": \"alter_pat_...abcd\",\n  \"name\": \"new\"\n}\n"),
+		    "json_out_object_with of no body: the members alone");
+	}
+	{
+		char big[4096];
+		size_t n = 0;
+		int i;
+
+		n += (size_t)snprintf(big, sizeof(big), "{\"a\":[");
+		for (i = 0; i < 200; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"\xe6\xbc\xa2\"", i ? "," : "");
+		snprintf(big + n, sizeof(big) - n, "]}");
+		CHECK(object(FMT_TABLE, NULL, big) == AX_OK && strstr(got(), "\\x") == NULL &&
+		    strlen(got()) > 100 && strcmp(got() + strlen(got()) - 4, "...\n") == 0,
+		    "a long array cell is cut with ..., never inside a character");
+	}
 	CHECK(json_format("value") == FMT_VALUE && json_format("table") == FMT_TABLE &&
 	    json_format("yaml") == -1, "json_format knows value");
 

@@ -75,6 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_get_str(body, len, "id", id, sizeof(id));
 	(void)json_print(out, body, len);
 	(void)json_print_with(out, body, len, kv);
+	(void)json_out_object_with(&o, body, len, kv, &err);
 	free(body);
 	return 0;
 }
