@@ -54,7 +54,7 @@ test_expect_success '--fields is inert with a table' '
 
 test_expect_success '--fields on a single object keeps those keys' '
 	alter keys show --app app_demo --key key_demo_ci --fields status,id >out &&
-	printf "{\n\t\"status\":\t\"active\",\n\t\"id\":\t\"key_demo_ci\"\n}\n" >expect &&
+	printf "{\n  \"status\": \"active\",\n  \"id\": \"key_demo_ci\"\n}\n" >expect &&
 	test_cmp expect out
 '
 
