@@ -44,10 +44,13 @@ json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const
 	if (format == FMT_VALUE && o->nfields == 0)
 		return alter_fail(err, AX_USAGE, "-o value prints the values of --fields: name "
 		    "them, e.g. --fields id");
-	/*
-	 * docs/cli.md 4 wants --fields to name a table's columns; that waits for
-	 * the caller to keep api_key in --fields for a table too (portal.c).
-	 */
+	/* docs/cli.md 4: with a table, --fields names the columns shown. */
+	if (format == FMT_TABLE && fields != NULL) {
+		if (strlen(fields) >= sizeof(o->colbuf) || o->nfields > JSON_COLS_MAX)
+			return alter_fail(err, AX_USAGE, "--fields: a table shows at most %d "
+			    "columns", JSON_COLS_MAX);
+		columns = fields;
+	}
 	if (columns != NULL && text_split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
 	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
 		return alter_fail(err, AX_ERROR, "bad column list");
@@ -188,6 +191,20 @@ table_header(struct json_out *o, const cJSON *items)
 	o->started = 1;
 }
 
+/* docs/cli.md 4: each --fields name is a key of the first item. */
+static enum alter_exit
+check_fields(struct json_out *o, const cJSON *item, struct alter_err *err)
+{
+	size_t k;
+
+	for (k = 0; k < o->nfields && !o->fields_checked; k++)
+		if (cJSON_GetObjectItemCaseSensitive(item, o->fields[k]) == NULL)
+			return alter_fail(err, AX_USAGE, "--fields: no field '%s' in the answer",
+			    o->fields[k]);
+	o->fields_checked = 1;
+	return AX_OK;
+}
+
 /* Apply --fields to item: a new object with those keys in that order. */
 static enum alter_exit
 pick(struct json_out *o, const cJSON *item, cJSON **out, struct alter_err *err)
@@ -195,17 +212,13 @@ pick(struct json_out *o, const cJSON *item, cJSON **out, struct alter_err *err)
 	cJSON *n;
 	const cJSON *v;
 	size_t k;
+	enum alter_exit rc;
 
 	*out = NULL;
 	if (o->nfields == 0)
 		return AX_OK;
-	if (!o->fields_checked) {
-		for (k = 0; k < o->nfields; k++)
-			if (cJSON_GetObjectItemCaseSensitive(item, o->fields[k]) == NULL)
-				return alter_fail(err, AX_USAGE, "--fields: no field '%s' in the "
-				    "answer", o->fields[k]);
-		o->fields_checked = 1;
-	}
+	if ((rc = check_fields(o, item, err)) != AX_OK)
+		return rc;
 	if ((n = cJSON_CreateObject()) == NULL)
 		return alter_fail(err, AX_ERROR, "out of memory");
 	for (k = 0; k < o->nfields; k++) {
@@ -307,6 +320,8 @@ json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t 
 			break;
 		}
 		if (o->format == FMT_TABLE) {
+			if ((rc = check_fields(o, it, err)) != AX_OK)
+				break;
 			if (!o->started)
 				table_header(o, items);
 			table_row(o, it);
@@ -344,8 +359,8 @@ enum alter_exit
 json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
     const char *const *kv, struct alter_err *err)
 {
-	cJSON *j = json_tree_with(body, len, kv);
-	const cJSON *v;
+	cJSON *j = json_tree_with(body, len, kv), *picked = NULL;
+	const cJSON *v, *shown;
 	enum alter_exit rc = AX_OK;
 	char buf[CELL_MAX * 4 + 8], key[CELL_MAX * 4 + 8];
 	int pending;
@@ -356,8 +371,9 @@ json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
 		cJSON_Delete(j);
 		return alter_fail(err, AX_ERROR, "the answer is not a JSON object");
 	}
-	if (o->format == FMT_TABLE) {
-		cJSON_ArrayForEach(v, j) {
+	if (o->format == FMT_TABLE && (rc = pick(o, j, &picked, err)) == AX_OK) {
+		shown = picked != NULL ? picked : j;
+		cJSON_ArrayForEach(v, shown) {
 			pending = 0;
 			escape(v->string, key, sizeof(key));
 			pad(o, key, 19, &pending);
@@ -365,9 +381,10 @@ json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
 			pad(o, buf, 0, &pending);
 			fputc('\n', o->f);
 		}
-	} else {
+	} else if (o->format != FMT_TABLE) {
 		rc = emit(o, j, 0, err);
 	}
+	cJSON_Delete(picked);
 	cJSON_Delete(j);
 	return rc;
 }

@@ -257,8 +257,14 @@ main(void)
 		    "a table in display columns; later pages cut to the first page's widths; "
 		    "no trailing spaces");
 	}
+	CHECK(list(FMT_TABLE, "n, id", "id", (const char *const[]){ "{\"items\":[{\"id\":\"a\","
+	    "\"n\":1,\"x\":2}]}", NULL }) == AX_OK && same("N    ID\n1    a\n"),
+	    "--fields names a table's columns, in its order");
 	CHECK(list(FMT_TABLE, "nope", "id", (const char *const[]){ "{\"items\":[{\"id\":\"a\"}]}",
-	    NULL }) == AX_OK && same("ID\na\n"), "--fields leaves a table's columns alone (for now)");
+	    NULL }) == AX_USAGE && strstr(err.msg, "'nope'") != NULL,
+	    "--fields naming a key absent from a table's first item is exit 2");
+	CHECK(object(FMT_TABLE, "n", "{\"id\":\"a\",\"n\":2}") == AX_OK &&
+	    same("n                    2\n"), "--fields on an object as a table keeps those keys");
 	CHECK(object(FMT_TABLE, NULL, "{\"id\":\"a\",\"n\":12345678901234567890,\"e\":\"\","
 	    "\"a-much-longer-key-than-twenty\":\"\xe6\xbc\xa2\\u202e\"}") == AX_OK &&
 	    same("id                   a\nn                    12345678901234567890\ne\n"
