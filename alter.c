@@ -22,9 +22,9 @@ static const struct flag global_flags[] = {
 	{ "base-url", 0, F_VALUE, "URL", "API base URL (else ALTER_BASE_URL)" },
 	{ "ca-file", 0, F_VALUE, "PATH", "trust only the CA certificates in PATH" },
 	{ "dashboard-url", 0, F_VALUE, "URL", "dashboard URL (else ALTER_DASHBOARD_URL)" },
-	{ "fields", 0, F_VALUE, "a,b", "keep only these top-level keys (json, jsonl)" },
+	{ "fields", 0, F_VALUE, "a,b", "keep only these top-level keys, or table columns" },
 	{ "help", 'h', F_BOOL, NULL, "show help" },
-	{ "output", 'o', F_VALUE, "FORMAT", "table, json or jsonl" },
+	{ "output", 'o', F_VALUE, "FORMAT", "table, json, jsonl or value" },
 	{ "quiet", 'q', F_BOOL, NULL, "no notices or warnings on stderr" },
 	{ "timeout", 0, F_VALUE, "SECONDS", "per-request timeout (else ALTER_TIMEOUT, 60)" },
 	{ "version", 0, F_BOOL, NULL, "print the version" },
@@ -50,7 +50,7 @@ static const struct cmd top_cmds[] = {
 	  "print the shell completion script (see alter(1))",
 	  .examples = "alter completion bash > /etc/bash_completion.d/alter" },
 	{ "keys", portal_keys, NULL, 0, NULL, 0, 0, NULL, "an app's runtime API keys",
-	  .examples = "alter keys mint --name ci --scopes chat:write -o value --fields api_key" },
+	  .examples = "alter keys list --fields id,name,status" },
 	{ "link", NULL, cmd_link, NO_DATA, link_flags, 0, 1, "[APP_ID]",
 	  "link this workspace to an app (.alter/link.json)",
 	  .examples = "alter link app_123" },
@@ -84,7 +84,7 @@ print_flags(FILE *f, const struct flag *fl)
 		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", fl->shortname ? '-' : ' ',
 		    fl->shortname ? fl->shortname : ' ', fl->shortname ? ',' : ' ', fl->name,
 		    fl->arg ? " " : "", fl->arg ? fl->arg : "");
-		fprintf(f, "  %-28s %s%s\n", left, fl->help, fl->required ? " (required)" : "");
+		fprintf(f, "  %-30s %s%s\n", left, fl->help, fl->required ? " (required)" : "");
 	}
 }
 
