@@ -212,23 +212,37 @@ scopes_out(struct ctx *c)
 	return rc;
 }
 
+/* A row's verbs, ", "-separated, into out (128 bytes hold the longest). */
+static int
+scopes_verbs(const struct scopes_resource *r, char *out, size_t cap)
+{
+	size_t k, n = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < r->nverbs; k++)
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", k ? ", " : "",
+		    r->verbs[k]);
+	return (int)n;
+}
+
 enum alter_exit
 cmd_scopes(struct ctx *c)
 {
 	const struct scopes_resource *r;
-	size_t i, k;
+	char verbs[128];
+	size_t i;
+	int w = 5;
 
 	if (!output_plain(c))
 		return scopes_out(c);
-	printf("%-22s %-44s %s\n", "RESOURCE", "VERBS", "USED BY");
+	/* The verbs column as wide as its longest cell: nothing is cut here. */
+	for (i = 0; (r = scopes_resource_at(i)) != NULL; i++)
+		if (scopes_verbs(r, verbs, sizeof(verbs)) > w)
+			w = scopes_verbs(r, verbs, sizeof(verbs));
+	printf("%-22s %-*s  %s\n", "RESOURCE", w, "VERBS", "USED BY");
 	for (i = 0; (r = scopes_resource_at(i)) != NULL; i++) {
-		char verbs[128] = "";
-
-		for (k = 0; k < r->nverbs; k++) {
-			strcat(verbs, k ? ", " : "");
-			strcat(verbs, r->verbs[k]);
-		}
-		printf("%-22s %-44s %s\n", r->name, verbs, r->used_by);
+		scopes_verbs(r, verbs, sizeof(verbs));
+		printf("%-22s %-*s  %s\n", r->name, w, verbs, r->used_by);
 	}
 	printf("\nread < write < admin; delete, rules_update and rules_delete are opt-in: "
 	    "never covered by another verb or by resource:*.\n");

@@ -78,6 +78,13 @@ test_expect_success 'scopes and version honour -o and --fields' '
 	"$ALTER" version | sed -n "1s/^alter //p" >expect && test_cmp expect out
 '
 
+test_expect_success 'the scopes table fits its longest verbs cell: USED BY lines up' '
+	alter scopes | sed "/^\$/q" >table && grep -q "rules_delete  policy\$" table &&
+	awk "NR == 1 { c = index(\$0, \"USED BY\") }
+	    NF && (substr(\$0, c - 1, 1) != \" \" || substr(\$0, c, 1) == \" \") { bad = 1 }
+	    END { exit bad }" table
+'
+
 test_expect_success 'auth login -o json prints the stored PAT'"'"'s view' '
 	printf "%s\n" "$T_FULL" >"$TRASH/secrets/full" && chmod 600 "$TRASH/secrets/full" &&
 	(unset ALTER_PAT; ALTER_CONFIG_DIR=$TRASH/cfg-login alter auth login \
