@@ -1,5 +1,5 @@
 /*
- * width.h: how many terminal columns UTF-8 text takes (cli.md section 4),
+ * width.h: how many terminal columns UTF-8 text takes (docs/cli.md section 4),
  * from a table of our own (width_tab.h), so that no locale is needed.
  */
 #ifndef ALTER_WIDTH_H

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='the output library through the binary (cli.md 4): JSON byte for byte as
+test_description='the output library through the binary (docs/cli.md 4): JSON byte for byte as
 JSON.stringify(v, null, 2) prints it, numbers with the digits the server sent, tables in
 display columns'
 . "$(dirname "$0")/lib.sh"
@@ -107,7 +107,7 @@ test_expect_success 'numbers as received in a table and in jsonl' '
 	test_cmp expect out
 '
 
-# width PYTHON: the display width rule of cli.md 4 (Unicode data of Python).
+# width PYTHON: the display width rule of docs/cli.md 4 (Unicode data of Python).
 WIDTH='import re, sys, unicodedata as u
 def w(s):
     return sum(0 if u.category(c) in ("Mn", "Me", "Cf") or 0x1160 <= ord(c) <= 0x11ff

@@ -1,5 +1,5 @@
 /*
- * tests/unit_json.c: the output library (cli.md section 4) byte for byte:
+ * tests/unit_json.c: the output library (docs/cli.md section 4) byte for byte:
  * the JSON.stringify layout, numbers as received in every format, -o value,
  * and tables measured in display columns.  The shell test t0069-json.sh
  * compares the same layout with Python's json.dumps through the binary.
