@@ -17,6 +17,7 @@
 
 #include "builtin.h"
 #include "cli.h"
+#include "json.h"
 
 /* ---- flags ---- */
 
@@ -26,9 +27,9 @@ static const struct flag global_flags[] = {
 	{ "base-url", 0, F_VALUE, "URL", "API base URL (else ALTER_BASE_URL)" },
 	{ "ca-file", 0, F_VALUE, "PATH", "trust only the CA certificates in PATH" },
 	{ "dashboard-url", 0, F_VALUE, "URL", "dashboard URL (else ALTER_DASHBOARD_URL)" },
-	{ "fields", 0, F_VALUE, "a,b", "keep only these top-level keys (json, jsonl)" },
+	{ "fields", 0, F_VALUE, "a,b", "keep only these top-level keys, or table columns" },
 	{ "help", 'h', F_BOOL, NULL, "show help" },
-	{ "output", 'o', F_VALUE, "FORMAT", "table, json or jsonl" },
+	{ "output", 'o', F_VALUE, "FORMAT", "table, json, jsonl or value" },
 	{ "quiet", 'q', F_BOOL, NULL, "no notices or warnings on stderr" },
 	{ "timeout", 0, F_VALUE, "SECONDS", "per-request timeout (else ALTER_TIMEOUT, 60)" },
 	{ "version", 0, F_BOOL, NULL, "print the version" },
@@ -42,23 +43,32 @@ static enum alter_exit cmd_completion(struct ctx *);
 static const struct cmd top_cmds[] = {
 	{ "agents", portal_agents, NULL, 0, NULL, 0, 0, NULL, "an app's agents and their keys" },
 	{ "api", NULL, cmd_api, NEEDS_TOKEN, api_flags, 2, 2, "METHOD PATH",
-	  "one authenticated request to any API path" },
-	{ "apps", portal_apps, NULL, 0, NULL, 0, 0, NULL, "the organisation's apps" },
+	  "one authenticated request to any API path",
+	  .examples = "alter api GET /v1/apps --query limit=5\n"
+	  "alter api POST /v1/apps --input @app.json -o json --fields id" },
+	{ "apps", portal_apps, NULL, 0, NULL, 0, 0, NULL, "the organisation's apps",
+	  .examples = "alter apps list --all -o jsonl" },
 	{ "audit", portal_audit, NULL, 0, NULL, 0, 0, NULL, "audit events and traces" },
-	{ "auth", auth_cmds, NULL, 0, NULL, 0, 0, NULL, "sign in with a PAT, status, sign out" },
-	{ "completion", NULL, cmd_completion, 0, NULL, 1, 1, "bash|zsh|fish",
-	  "print the shell completion script (see alter(1))" },
-	{ "keys", portal_keys, NULL, 0, NULL, 0, 0, NULL, "an app's runtime API keys" },
-	{ "link", NULL, cmd_link, 0, link_flags, 0, 1, "[APP_ID]",
-	  "link this workspace to an app (.alter/link.json)" },
+	{ "auth", auth_cmds, NULL, 0, NULL, 0, 0, NULL, "sign in with a PAT, status, sign out",
+	  .examples = "alter auth login --token-file ~/.alter-pat\nalter auth status" },
+	{ "completion", NULL, cmd_completion, NO_DATA, NULL, 1, 1, "bash|zsh|fish",
+	  "print the shell completion script (see alter(1))",
+	  .examples = "alter completion bash > /etc/bash_completion.d/alter" },
+	{ "keys", portal_keys, NULL, 0, NULL, 0, 0, NULL, "an app's runtime API keys",
+	  .examples = "alter keys list --fields id,name,status" },
+	{ "link", NULL, cmd_link, NO_DATA, link_flags, 0, 1, "[APP_ID]",
+	  "link this workspace to an app (.alter/link.json)",
+	  .examples = "alter link app_123" },
 	{ "managed-secrets", portal_secrets, NULL, 0, NULL, 0, 0, NULL, "an app's managed secrets" },
-	{ "pats", pats_cmds, NULL, 0, NULL, 0, 0, NULL, "personal access tokens: whoami" },
+	{ "pats", pats_cmds, NULL, 0, NULL, 0, 0, NULL, "PATs: whoami", .examples = "alter pats whoami --fields name,expires_at" },
 	{ "policy", portal_policy, NULL, 0, NULL, 0, 0, NULL, "an app's policy rules" },
 	{ "providers", portal_providers, NULL, 0, NULL, 0, 0, NULL, "an app's OAuth providers" },
 	{ "scopes", scopes_cmds, cmd_scopes, 0, NULL, 0, 0, NULL,
-	  "the PAT scope table; scopes check LIST" },
-	{ "unlink", NULL, cmd_unlink, 0, NULL, 0, 0, NULL, "remove the workspace link" },
-	{ "version", NULL, cmd_version, 0, NULL, 0, 0, NULL, "print the version and build" },
+	  "the PAT scope table; scopes check LIST",
+	  .examples = "alter scopes -o json --fields resource,verbs" },
+	{ "unlink", NULL, cmd_unlink, NO_DATA, NULL, 0, 0, NULL, "remove the workspace link" },
+	{ "version", NULL, cmd_version, 0, NULL, 0, 0, NULL, "print the version and build",
+	  .examples = "alter version -o value --fields version" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -69,44 +79,146 @@ static const struct cmd root = {
 
 /* ---- help ---- */
 
+/* Flags in two aligned columns: "-o, --output FORMAT" and "    --all". */
 static void
 print_flags(FILE *f, const struct flag *fl)
 {
 	char left[64];
 
 	for (; fl != NULL && fl->name != NULL; fl++) {
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", fl->shortname ? "-" : "",
-		    fl->shortname ? fl->shortname : ' ', fl->shortname ? ", " : "  ", fl->name,
+		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", fl->shortname ? '-' : ' ',
+		    fl->shortname ? fl->shortname : ' ', fl->shortname ? ',' : ' ', fl->name,
 		    fl->arg ? " " : "", fl->arg ? fl->arg : "");
-		fprintf(f, "  %-28s %s%s\n", fl->shortname ? left : left + 2, fl->help,
-		    fl->required ? " (required)" : "");
+		fprintf(f, "  %-30s %s%s\n", left, fl->help, fl->required ? " (required)" : "");
 	}
 }
 
+/* Lines of text ("a\nb"), each indented by two spaces. */
+static void
+print_lines(FILE *f, const char *head, const char *text)
+{
+	const char *e;
+
+	if (text == NULL)
+		return;
+	fprintf(f, "\n%s\n", head);
+	for (; *text != '\0'; text = *e ? e + 1 : e) {
+		e = strchr(text, '\n');
+		if (e == NULL)
+			e = text + strlen(text);
+		fprintf(f, "  %.*s\n", (int)(e - text), text);
+	}
+}
+
+/* A row without examples: one made from its path, arguments and required flags. */
+static void
+example(FILE *f, const struct ctx *c)
+{
+	const struct flag *fl;
+
+	fprintf(f, "\nexample:\n  %s%s%s", c->a.path, c->a.cmd->args ? " " : "",
+	    c->a.cmd->args ? c->a.cmd->args : "");
+	for (fl = c->a.cmd->opts; fl != NULL && fl->name != NULL; fl++)
+		if (fl->required)
+			fprintf(f, " --%s%s%s", fl->name, fl->arg ? " " : "", fl->arg ? fl->arg : "");
+	fputc('\n', f);
+}
+
+/*
+ * docs/cli.md 4: usage, what the command does, its commands or its own
+ * flags, examples, and one line pointing to the root's global flags.
+ */
 static void
 help(FILE *f, const struct ctx *c)
 {
+	static const struct flag help_flag[] = {
+		{ "help", 'h', F_BOOL, NULL, "show this help" }, { NULL, 0, 0, NULL, NULL }
+	};
 	const struct cmd *r = c->a.cmd, *s;
 
 	fprintf(f, "usage: %s%s%s%s [flags]\n\n%s\n", c->a.path, r->sub ? " COMMAND" : "",
 	    r->args ? " " : "", r->args ? r->args : "", r->help);
+	if (r->about != NULL)
+		fprintf(f, "\n%s\n", r->about);
 	if (r->sub != NULL) {
 		fprintf(f, "\ncommands:\n");
 		for (s = r->sub; s->name != NULL; s++)
 			fprintf(f, "  %-28s %s\n", s->name, s->help);
 	}
-	if (r->opts != NULL || r->paging != NULL) {
-		fprintf(f, "\nflags:\n");
-		print_flags(f, r->opts);
+	fprintf(f, "\n%s:\n", r == &root ? "global flags" : "flags");
+	print_flags(f, r == &root ? global_flags : r->opts);
+	if (r != &root) {
 		print_flags(f, r->paging);
+		print_flags(f, help_flag);
 	}
-	fprintf(f, "\nglobal flags:\n");
-	print_flags(f, global_flags);
-	if (r == &root)
-		fprintf(f, "\nStart with 'alter auth login --token-file PATH' or ALTER_PAT; "
-		    "'alter COMMAND --help' says more.\n");
-	if (r == &root)
-		print_exit_codes(f);
+	if (r->examples == NULL && r->fn != NULL && r != &root)
+		example(f, c);
+	print_lines(f, "examples:", r->examples);
+	if (r != &root) {
+		fprintf(f, "\nGlobal flags: see `alter --help`\n");
+		return;
+	}
+	fprintf(f, "\nStart with 'alter auth login --token-file PATH' or ALTER_PAT; "
+	    "'alter COMMAND --help' says more.\n");
+	print_exit_codes(f);
+}
+
+/*
+ * ---- did you mean: the known name nearest to a typo, from the tables ----
+ */
+
+/* Levenshtein distance of a (la bytes) and b; a large number past 63 bytes. */
+static size_t
+edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), row[64], i, j, prev, cur, best;
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+/* The nearest so far to word: within 1 + len/4 edits, the first of equals. */
+struct near {
+	const char	*word, *best;
+	size_t		 len, d;
+};
+
+static void
+near_try(struct near *n, const char *name)
+{
+	size_t d = edit_distance(n->word, n->len, name);
+
+	/* Equals: the longer name (a typo drops a letter more often). */
+	if (d <= 1 + n->len / 4 && (d < n->d || (d == n->d && strlen(name) > strlen(n->best)))) {
+		n->d = d;
+		n->best = name;
+	}
+}
+
+/* "; did you mean 'x'?" into hint, or "" when nothing is near. */
+static void
+near_hint(const struct near *n, const char *prefix, char *hint, size_t cap)
+{
+	hint[0] = '\0';
+	if (n->best != NULL)
+		snprintf(hint, cap, "; did you mean '%s%s'?", prefix, n->best);
 }
 
 /*
@@ -223,6 +335,9 @@ parse_word(struct ctx *c, char *a)
 	const struct cmd *s;
 	size_t n;
 
+	/* docs/cli.md 4: `alter help CMD...` is `alter CMD... --help`. */
+	if (c->a.cmd == &root && strcmp(a, "help") == 0 && !has(c, "help"))
+		return add_val(c, lookup_flag(global_flags, "help", 4, 0), "");
 	if (c->a.cmd->sub != NULL && c->a.npos == 0) {
 		for (s = c->a.cmd->sub; s->name != NULL && strcmp(s->name, a) != 0; s++)
 			;
@@ -232,14 +347,39 @@ parse_word(struct ctx *c, char *a)
 			snprintf(c->a.path + n, sizeof(c->a.path) - n, " %s", s->name);
 			return AX_OK;
 		}
-		if (c->a.cmd->fn == NULL)
-			return alter_fail(&c->err, AX_USAGE, "unknown command '%s' for '%s'; see "
-			    "'%s --help'", a, c->a.path, c->a.path);
+		if (c->a.cmd->fn == NULL) {
+			struct near nr = { a, NULL, strlen(a), 64 };
+			char hint[80];
+
+			for (s = c->a.cmd->sub; s->name != NULL; s++)
+				near_try(&nr, s->name);
+			near_hint(&nr, "", hint, sizeof(hint));
+			return alter_fail(&c->err, AX_USAGE, "unknown command '%s' for '%s'%s (see "
+			    "'%s --help')", a, c->a.path, hint, c->a.path);
+		}
 	}
 	if (c->a.npos == POS_MAX)
 		return alter_fail(&c->err, AX_USAGE, "too many arguments");
 	c->a.pos[c->a.npos++] = a;
 	return AX_OK;
+}
+
+/* AX_USAGE naming --name (n bytes) and the nearest flag the command takes. */
+static enum alter_exit
+unknown_flag(struct ctx *c, const char *name, size_t n)
+{
+	const struct flag *const sets[] = { global_flags, c->a.cmd->opts, c->a.cmd->paging };
+	const struct flag *fl;
+	struct near nr = { name, NULL, n, 64 };
+	char hint[80];
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		for (fl = sets[k]; fl != NULL && fl->name != NULL; fl++)
+			near_try(&nr, fl->name);
+	near_hint(&nr, "--", hint, sizeof(hint));
+	return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'%s (see '%s --help')",
+	    (int)n, name, c->a.path, hint, c->a.path);
 }
 
 /* The row of flag a ("--name", "--name=v" or "-x"); *eq at its '=' if any. */
@@ -266,8 +406,7 @@ parse_flag(struct ctx *c, char *a, char **eq, const struct flag **f)
 	if ((*f = lookup_flag(global_flags, a + 2, n, 0)) == NULL &&
 	    (*f = lookup_flag(c->a.cmd->opts, a + 2, n, 0)) == NULL &&
 	    (*f = lookup_flag(c->a.cmd->paging, a + 2, n, 0)) == NULL)
-		return alter_fail(&c->err, AX_USAGE, "unknown flag '--%.*s' for '%s'; see "
-		    "'%s --help'", (int)n, a + 2, c->a.path, c->a.path);
+		return unknown_flag(c, a + 2, n);
 	return AX_OK;
 }
 
@@ -313,6 +452,23 @@ parse_args(struct ctx *c, int argc, char **argv)
 
 /* ---- main ---- */
 
+/* docs/cli.md 4: no flag is ignored; -o and --fields only where data is printed. */
+static enum alter_exit
+check_output(struct ctx *c)
+{
+	static const char *const names[] = { "output", "fields" };
+	const char *fmt = opt(c, "output");
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if ((c->a.cmd->flags & NO_DATA) && has(c, names[i]))
+			return alter_fail(&c->err, AX_USAGE, "--%s does not apply: '%s' prints no "
+			    "data", names[i], c->a.path);
+	if (fmt != NULL && json_format(fmt) < 0)
+		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be " JSON_FORMATS, fmt);
+	return AX_OK;
+}
+
 static int
 finish_stdout(struct ctx *c, int rc)
 {
@@ -356,6 +512,8 @@ main(int argc, char **argv)
 		rc = AX_USAGE;
 		goto out;
 	}
+	if ((rc = check_output(c)) != AX_OK)
+		goto out;
 	if (c->a.npos < c->a.cmd->minpos || c->a.npos > c->a.cmd->maxpos) {
 		rc = alter_fail(&c->err, AX_USAGE, "'%s' takes %s%s; see '%s --help'", c->a.path,
 		    c->a.cmd->args ? "arguments " : "no arguments", c->a.cmd->args ? c->a.cmd->args : "",

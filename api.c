@@ -17,21 +17,51 @@
 
 /* ---- commands: version, api, scopes ---- */
 
+/* The lines of alter version, as keys and values. */
+static void
+version_rows(const char *rows[][2], char *roots, size_t cap)
+{
+	session_roots(roots, cap);
+	rows[0][1] = ALTER_VERSION " (static musl)";
+	rows[1][1] = "BearSSL 0.6 (Debian source " ALTER_BEARSSL_REV "), TLS 1.2 only";
+	rows[2][1] = "cJSON 1.7.15 (Debian source " ALTER_CJSON_REV ")";
+	rows[3][1] = "not in this build";
+	rows[4][1] = "ALTER_PAT, or the 0600 file store <config dir>/auth.toml";
+	rows[5][1] = roots;
+}
+
 enum alter_exit
 cmd_version(struct ctx *c)
 {
-	char roots[128];
+	const char *rows[][2] = { { "version", NULL }, { "tls", NULL }, { "json", NULL },
+	    { "keychain", NULL }, { "credentials", NULL }, { "trust_anchors", NULL } };
+	struct json_body *b;
+	struct json_out o;
+	char roots[128], *text;
+	enum alter_exit rc;
+	size_t i;
 
-	(void)c;
-	session_roots(roots, sizeof(roots));
-	printf("alter %s (static musl)\n", ALTER_VERSION);
-	printf("TLS: BearSSL 0.6 (Debian source %s), TLS 1.2 only\n", ALTER_BEARSSL_REV);
-	printf("JSON: cJSON 1.7.15 (Debian source %s)\n", ALTER_CJSON_REV);
-	printf("keychain: not in this build\n");
-	printf("credentials: ALTER_PAT, or the 0600 file store <config dir>/auth.toml\n");
-	printf("trust anchors: --ca-file, ALTER_CA_FILE, SSL_CERT_FILE/SSL_CERT_DIR, "
-	    "the host's CA bundle, else %s\n", roots);
-	return AX_OK;
+	version_rows(rows, roots, sizeof(roots));
+	if (output_plain(c)) {
+		printf("alter %s\nTLS: %s\nJSON: %s\nkeychain: %s\ncredentials: %s\n", rows[0][1],
+		    rows[1][1], rows[2][1], rows[3][1], rows[4][1]);
+		printf("trust anchors: --ca-file, ALTER_CA_FILE, SSL_CERT_FILE/SSL_CERT_DIR, "
+		    "the host's CA bundle, else %s\n", roots);
+		return AX_OK;
+	}
+	if ((rc = output_open(c, &o, 0)) != AX_OK)
+		return rc;
+	if ((b = json_body_new()) == NULL)
+		return alter_fail(&c->err, AX_ERROR, "out of memory");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		json_body_set_str(b, rows[i][0], rows[i][1]);
+	if ((text = json_body_text(b)) == NULL)
+		rc = alter_fail(&c->err, AX_ERROR, "out of memory");
+	else
+		rc = json_out_object(&o, (unsigned char *)text, strlen(text), &c->err);
+	free(text);
+	json_body_free(b);
+	return rc;
 }
 
 static const char *const api_methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD" };
@@ -90,15 +120,34 @@ api_raw(const struct http_response *r)
 	}
 }
 
+/*
+ * The answer: as received in the json layout (any JSON value, or a
+ * non-JSON body through api_raw), unless -o or --fields ask for another
+ * view of an object's top-level keys (docs/cli.md 4).
+ */
+static enum alter_exit
+api_print(struct ctx *c, struct json_out *o, int raw, const struct http_response *r)
+{
+	if (r->body_len == 0)
+		return AX_OK;
+	if (!raw)
+		return json_out_object(o, r->body, r->body_len, &c->err);
+	if (json_print(stdout, r->body, r->body_len) != 0)
+		api_raw(r);
+	return AX_OK;
+}
+
 enum alter_exit
 cmd_api(struct ctx *c)
 {
 	struct http_response r;
-	const char *method = c->a.pos[0], *path = c->a.pos[1];
-	char target[8192];
+	struct json_out o;
+	const char *method = c->a.pos[0], *path = c->a.pos[1], *fmt = opt(c, "output");
+	char target[8192], what[8200];
 	char *body = NULL;
 	size_t blen = 0, i;
 	enum alter_exit rc;
+	int raw = opt(c, "fields") == NULL && (fmt == NULL || json_format(fmt) == FMT_JSON);
 
 	for (i = 0; i < sizeof(api_methods) / sizeof(api_methods[0]); i++)
 		if (strcmp(method, api_methods[i]) == 0)
@@ -106,8 +155,11 @@ cmd_api(struct ctx *c)
 	if (i == sizeof(api_methods) / sizeof(api_methods[0]))
 		return alter_fail(&c->err, AX_USAGE, "method '%s' must be one of GET, POST, PUT, "
 		    "PATCH, DELETE, HEAD", method);
-	if ((rc = api_target(c, path, target, sizeof(target))) != AX_OK)
+	if ((rc = api_target(c, path, target, sizeof(target))) != AX_OK ||
+	    (!raw && (rc = output_open(c, &o, 0)) != AX_OK))
 		return rc;
+	snprintf(what, sizeof(what), "%s %s", method, target);
+	o.request = what;
 	if (opt(c, "input") != NULL) {
 		if ((rc = read_input(opt(c, "input"), "--input", INPUT_BODY_MAX, &body, &blen,
 		    &c->err)) != AX_OK)
@@ -124,31 +176,102 @@ cmd_api(struct ctx *c)
 	free(body);
 	if (rc != AX_OK)
 		return rc;
-	if (http_status_exit(r.status) != AX_OK) {
+	if (http_status_exit(r.status) != AX_OK)
 		rc = http_failure(c, method, target, &r);
-	} else if (r.body_len > 0 && json_print(stdout, r.body, r.body_len) != 0) {
-		api_raw(&r);
-	}
+	else
+		rc = api_print(c, &o, raw, &r);
 	http_response_free(&r);
 	return rc;
+}
+
+/* One scope row as a JSON object: resource, verbs, used_by (malloc'd). */
+static char *
+scopes_item(const struct scopes_resource *r)
+{
+	struct json_body *b = json_body_new();
+	char *text = NULL;
+	size_t k;
+	int bad;
+
+	if (b == NULL)
+		return NULL;
+	bad = json_body_set_str(b, "resource", r->name) != 0;
+	for (k = 0; k < r->nverbs; k++)
+		bad |= json_body_push_str(b, "verbs", r->verbs[k]) != 0;
+	bad |= json_body_set_str(b, "used_by", r->used_by) != 0;
+	if (!bad)
+		text = json_body_text(b);
+	json_body_free(b);
+	return text;
+}
+
+/* -o or --fields: the table as a list answer {"items": [...]} (docs/cli.md 4). */
+static enum alter_exit
+scopes_out(struct ctx *c)
+{
+	struct json_out o;
+	char *list = NULL, *item;
+	size_t len = 0, n, i, nitems;
+	int more;
+	enum alter_exit rc;
+
+	if ((rc = output_open(c, &o, 1)) != AX_OK)
+		return rc;
+	for (i = 0; rc == AX_OK && scopes_resource_at(i) != NULL; i++) {
+		char *grown;
+
+		if ((item = scopes_item(scopes_resource_at(i))) == NULL ||
+		    (grown = realloc(list, len + strlen(item) + 16)) == NULL) {
+			free(item);
+			rc = alter_fail(&c->err, AX_ERROR, "out of memory");
+			break;
+		}
+		list = grown;
+		n = (size_t)sprintf(list + len, "%s%s", i ? "," : "{\"items\":[", item);
+		len += n;
+		free(item);
+	}
+	if (rc == AX_OK) {
+		len += (size_t)sprintf(list + len, "]}");
+		rc = json_out_page(&o, (unsigned char *)list, len, &nitems, &more, NULL, 0, &c->err);
+	}
+	if (rc == AX_OK)
+		json_out_end(&o);
+	free(list);
+	return rc;
+}
+
+/* A row's verbs, ", "-separated, into out (128 bytes hold the longest). */
+static int
+scopes_verbs(const struct scopes_resource *r, char *out, size_t cap)
+{
+	size_t k, n = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < r->nverbs; k++)
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", k ? ", " : "",
+		    r->verbs[k]);
+	return (int)n;
 }
 
 enum alter_exit
 cmd_scopes(struct ctx *c)
 {
 	const struct scopes_resource *r;
-	size_t i, k;
+	char verbs[128];
+	size_t i;
+	int w = 5;
 
-	(void)c;
-	printf("%-22s %-44s %s\n", "RESOURCE", "VERBS", "USED BY");
+	if (!output_plain(c))
+		return scopes_out(c);
+	/* The verbs column as wide as its longest cell: nothing is cut here. */
+	for (i = 0; (r = scopes_resource_at(i)) != NULL; i++)
+		if (scopes_verbs(r, verbs, sizeof(verbs)) > w)
+			w = scopes_verbs(r, verbs, sizeof(verbs));
+	printf("%-22s %-*s  %s\n", "RESOURCE", w, "VERBS", "USED BY");
 	for (i = 0; (r = scopes_resource_at(i)) != NULL; i++) {
-		char verbs[128] = "";
-
-		for (k = 0; k < r->nverbs; k++) {
-			strcat(verbs, k ? ", " : "");
-			strcat(verbs, r->verbs[k]);
-		}
-		printf("%-22s %-44s %s\n", r->name, verbs, r->used_by);
+		scopes_verbs(r, verbs, sizeof(verbs));
+		printf("%-22s %-*s  %s\n", r->name, w, verbs, r->used_by);
 	}
 	printf("\nread < write < admin; delete, rules_update and rules_delete are opt-in: "
 	    "never covered by another verb or by resource:*.\n");
@@ -175,7 +298,7 @@ const struct flag api_flags[] = {
 };
 
 const struct cmd scopes_cmds[] = {
-	{ "check", NULL, cmd_scopes_check, 0, NULL, 1, 1, "LIST",
+	{ "check", NULL, cmd_scopes_check, NO_DATA, NULL, 1, 1, "LIST",
 	  "validate a comma-separated scope list" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };

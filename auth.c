@@ -117,21 +117,20 @@ login_read_token(struct ctx *c, const char *file)
  * scopes known (*known set); 403: valid, scopes unknown (docs/api.md).
  */
 static enum alter_exit
-login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known)
+login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known,
+    struct http_response *r)
 {
-	struct http_response r;
 	char missing[1024];
 	enum alter_exit rc;
 	size_t nmissing = 0;
 
 	memset(pat, 0, sizeof(*pat));
-	if ((rc = verify(c, &r)) == AX_OK) {
-		*known = r.status != 403;
-		if (*known && http_status_exit(r.status) != AX_OK)
-			rc = me_failure(c, &r);
+	if ((rc = verify(c, r)) == AX_OK) {
+		*known = r->status != 403;
+		if (*known && http_status_exit(r->status) != AX_OK)
+			rc = me_failure(c, r);
 		else if (*known)
-			rc = read_me(c, &r, pat);
-		http_response_free(&r);
+			rc = read_me(c, r, pat);
 	}
 	if (rc != AX_OK) {
 		snprintf(c->err.msg + strlen(c->err.msg), sizeof(c->err.msg) -
@@ -139,7 +138,7 @@ login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known
 		return rc;
 	}
 	if (!*known && scopes != NULL)
-		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the token "
+		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the PAT "
 		    "cannot read its own scopes (it lacks dashboard_pats:read); nothing stored");
 	if (!*known)
 		return AX_OK;
@@ -147,7 +146,7 @@ login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known
 	    missing, sizeof(missing), &nmissing, &c->err)) != AX_OK)
 		return rc;
 	if (nmissing > 0)
-		return alter_fail(&c->err, AX_FORBIDDEN, "the token lacks %s: %s; mint a PAT with "
+		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT lacks %s: %s; mint a PAT with "
 		    "them at %s/settings/tokens; nothing stored",
 		    nmissing == 1 ? "this scope" : "these scopes", missing, dashboard(c));
 	return AX_OK;
@@ -160,7 +159,7 @@ login_report(struct ctx *c, const struct json_pat *pat, int known)
 
 	creds_mask(&c->s.token, mask, sizeof(mask));
 	if (!known) {
-		printf("Signed in to %s with %s (scopes unknown: the token lacks "
+		printf("Signed in to %s with %s (scopes unknown: the PAT lacks "
 		    "dashboard_pats:read)\n", c->s.base_url, mask);
 		return;
 	}
@@ -171,17 +170,35 @@ login_report(struct ctx *c, const struct json_pat *pat, int known)
 	printf("\nExpires: %s\n", pat->expires_at[0] ? pat->expires_at : "never");
 }
 
+/* docs/cli.md 4: with -o or --fields, the stored PAT's view as auth status shows it. */
+static enum alter_exit
+login_view(struct ctx *c, struct json_out *o, const struct http_response *r, int known,
+    const char *path)
+{
+	char mask[CREDS_MASK_SIZE];
+	const char *kv[] = { "token", mask, "source", path, "store_mode", "0600",
+	    "base_url", c->s.base_url, NULL };
+
+	creds_mask(&c->s.token, mask, sizeof(mask));
+	return json_out_object_with(o, known ? r->body : NULL, r->body_len, kv, &c->err);
+}
+
 static enum alter_exit
 cmd_auth_login(struct ctx *c)
 {
 	struct json_pat pat;
+	struct json_out o;
+	struct http_response r;
 	char dir[4096], path[4200], now[32];
 	const char *file = opt(c, "token-file"), *scopes = opt(c, "scopes");
 	enum alter_exit rc;
-	int known = 0;
+	int known = 0, plain = output_plain(c);
 
-	/* 1. Scope names before anything else. */
+	memset(&r, 0, sizeof(r));
+	/* 1. Scope names and the output before anything else. */
 	if (scopes != NULL && (rc = scopes_validate(scopes, &c->err)) != AX_OK)
+		return rc;
+	if (!plain && (rc = output_open(c, &o, 0)) != AX_OK)
 		return rc;
 	/* docs/cli.md 2.2: "-" is not a file name here; standard input has its own flag. */
 	if (file != NULL && strcmp(file, "-") == 0)
@@ -199,18 +216,24 @@ cmd_auth_login(struct ctx *c)
 		return rc;
 	/* 2. The token; 3 and 4: verified, with the scopes asked for. */
 	if ((rc = login_read_token(c, file)) != AX_OK || (rc = session_http(c)) != AX_OK ||
-	    (rc = login_verify(c, scopes, &pat, &known)) != AX_OK)
+	    (rc = login_verify(c, scopes, &pat, &known, &r)) != AX_OK) {
+		http_response_free(&r);
 		return rc;
+	}
 	/* 5. Store, saying so first. */
 	if (util_env("ALTER_PAT") != NULL)
-		warn(c, "ALTER_PAT is set: it overrides the stored token while it is set");
+		warn(c, "ALTER_PAT is set: it overrides the stored PAT while it is set");
 	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
 	    "this build)", path);
 	alter_format_time((long long)time(NULL), now, sizeof(now));
-	if ((rc = creds_store_save(dir, &c->s.token, c->s.base_url, now, &c->err)) != AX_OK)
-		return rc;
-	login_report(c, &pat, known);
-	return AX_OK;
+	if ((rc = creds_store_save(dir, &c->s.token, c->s.base_url, now, &c->err)) == AX_OK) {
+		if (plain)
+			login_report(c, &pat, known);
+		else
+			rc = login_view(c, &o, &r, known, path);
+	}
+	http_response_free(&r);
+	return rc;
 }
 
 /* The lines of the status view known without the network (docs/cli.md 2.4). */
@@ -232,7 +255,7 @@ pat_table(const struct ctx *c, const struct json_pat *pat, int known, const char
 		print_scopes(pat);
 		printf("\nCreated:      %s\nExpires:      %s\n", pat->created_at, exp);
 	} else {
-		printf("Scopes:       unknown (the token lacks dashboard_pats:read)\n");
+		printf("Scopes:       unknown (the PAT lacks dashboard_pats:read)\n");
 	}
 	printf("Storage:      %s (keychain: not in this build)\n", c->s.from_store ?
 	    "plaintext file store" : "ALTER_PAT, nothing on disk");
@@ -267,23 +290,47 @@ pat_expiry(struct ctx *c, const struct json_pat *pat, const char *mask, long min
 	return AX_OK;
 }
 
+/*
+ * The PAT of the answer r into *pat; a 403 is "cannot read itself" (*known
+ * 0).  Another failure, or a 2xx that is not a PAT object, frees r and
+ * fails, the latter after the local lines when mode is given (the human
+ * view; -o json prints none).
+ */
+static enum alter_exit
+pat_answer(struct ctx *c, struct http_response *r, struct json_pat *pat, int *known,
+    const char *mode, const char *mask)
+{
+	enum alter_exit rc = AX_OK;
+
+	memset(pat, 0, sizeof(*pat));
+	if (!(*known = r->status != 403))
+		return AX_OK;
+	if (http_status_exit(r->status) != AX_OK)
+		rc = me_failure(c, r);
+	else if ((rc = read_me(c, r, pat)) != AX_OK && mode != NULL)
+		pat_local(c, mask, mode);
+	if (rc != AX_OK)
+		http_response_free(r);
+	return rc;
+}
+
 /* The status view shared by `auth status` and `pats whoami`. */
 static enum alter_exit
 pat_view(struct ctx *c, int is_whoami)
 {
 	struct http_response r;
 	struct json_pat pat;
-	const char *out = opt(c, "output") ? opt(c, "output") : "table";
+	struct json_out o;
+	struct alter_err quiet;
 	char mask[CREDS_MASK_SIZE], mode[8] = "", exp[160] = "never";
 	const char *kv[] = { "token", mask, "source", c->s.token_source, "store_mode", NULL,
 	    "base_url", c->s.base_url, NULL };
 	long minvalid = -1;
 	enum alter_exit rc = AX_OK;
-	int json = strcmp(out, "json") == 0 || strcmp(out, "jsonl") == 0, known, expired = 0;
+	int plain = output_plain(c), known, expired = 0;
 
-	if (strcmp(out, "table") != 0 && !json)
-		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table, json or jsonl",
-		    out);
+	if (!plain && (rc = output_open(c, &o, 0)) != AX_OK)
+		return rc;
 	if (opt(c, "min-valid") != NULL &&
 	    alter_parse_duration(opt(c, "min-valid"), &minvalid) != 0)
 		return alter_fail(&c->err, AX_USAGE, "--min-valid '%s' must be a duration such "
@@ -293,34 +340,23 @@ pat_view(struct ctx *c, int is_whoami)
 		snprintf(mode, sizeof(mode), "%04o", c->s.store_mode), kv[5] = mode;
 	if ((rc = verify(c, &r)) != AX_OK) {
 		/* docs/cli.md 2.4: the network down still shows what is known locally. */
-		if (json)
-			json_print_with(stdout, NULL, 0, kv);
+		if (!plain)
+			json_out_object_with(&o, NULL, 0, kv, &quiet);
 		else
 			pat_local(c, mask, mode);
 		return rc;
 	}
-	known = r.status != 403;
-	if (known && http_status_exit(r.status) != AX_OK) {
-		rc = me_failure(c, &r);
-		http_response_free(&r);
+	if ((rc = pat_answer(c, &r, &pat, &known, plain ? mode : NULL, mask)) != AX_OK)
 		return rc;
-	}
-	if (known && (rc = read_me(c, &r, &pat)) != AX_OK) {
-		/* Not a PAT object: the local facts, as for the network down; -o json: none. */
-		http_response_free(&r);
-		if (!json)
-			pat_local(c, mask, mode);
-		return rc;
-	}
-	if (!known)
-		memset(&pat, 0, sizeof(pat));
-	if (json)
-		json_print_with(stdout, known ? r.body : NULL, r.body_len, kv);
+	if (!plain)
+		rc = json_out_object_with(&o, known ? r.body : NULL, r.body_len, kv, &c->err);
 	http_response_free(&r);
+	if (rc != AX_OK)
+		return rc;
 	if (known && (rc = pat_expiry(c, &pat, mask, minvalid, exp, sizeof(exp), &expired)) !=
 	    AX_OK && expired)
 		return rc;
-	if (!json)
+	if (plain)
 		pat_table(c, &pat, known, mask, mode, exp);
 	if (!known && is_whoami)
 		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT cannot read itself: it lacks "
@@ -353,7 +389,7 @@ cmd_auth_logout(struct ctx *c)
 	int removed = 0;
 
 	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK) {
-		notice(c, "no stored token (no config directory)");
+		notice(c, "no stored PAT (no config directory)");
 		c->err.msg[0] = '\0';
 		return AX_OK;
 	}
@@ -361,10 +397,10 @@ cmd_auth_logout(struct ctx *c)
 	    (rc = creds_store_remove(dir, &removed, &c->err)) != AX_OK)
 		return rc;
 	if (removed)
-		notice(c, "removed the stored token at %s; this does not revoke the PAT: revoke it "
+		notice(c, "removed the stored PAT at %s; this does not revoke the PAT: revoke it "
 		    "at %s/settings/tokens", path, dashboard(c));
 	else
-		notice(c, "no stored token at %s", path);
+		notice(c, "no stored PAT at %s", path);
 	if (util_env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is still set: commands keep using it");
 	return AX_OK;
@@ -373,7 +409,7 @@ cmd_auth_logout(struct ctx *c)
 /* ---- tables ---- */
 
 static const struct flag login_flags[] = {
-	{ "scopes", 0, F_VALUE, "LIST", "fail unless the token carries these scopes" },
+	{ "scopes", 0, F_VALUE, "LIST", "fail unless the PAT carries these scopes" },
 	{ "token-file", 0, F_VALUE, "PATH", "read the PAT from PATH" },
 	{ "token-stdin", 0, F_BOOL, NULL, "read the PAT from standard input" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -386,11 +422,19 @@ static const struct flag status_flags[] = {
 
 const struct cmd auth_cmds[] = {
 	{ "login", NULL, cmd_auth_login, 0, login_flags, 0, 0, NULL,
-	  "verify a PAT and keep it in the 0600 file store" },
-	{ "logout", NULL, cmd_auth_logout, 0, NULL, 0, 0, NULL,
-	  "forget the stored PAT (does not revoke it)" },
+	  "verify a PAT and keep it in the 0600 file store",
+	  .examples = "alter auth login --token-file ~/.alter-pat --scopes dashboard_apps:read\n"
+	  "printf '%s' \"$PAT\" | alter auth login --token-stdin",
+	  .about = "The PAT comes from one of three channels: --token-file PATH, --token-stdin\n"
+	  "(hidden when typed), or ALTER_PAT for a single command without storing it.\n"
+	  "--token is refused: a value in argv is visible to every local user.  The PAT\n"
+	  "is verified first, then kept in <config dir>/auth.toml (ALTER_CONFIG_DIR, else\n"
+	  "$XDG_CONFIG_HOME/alter or ~/.config/alter), mode 0600; ALTER_PAT overrides it." },
+	{ "logout", NULL, cmd_auth_logout, NO_DATA, NULL, 0, 0, NULL,
+	  "forget the stored PAT (does not revoke it)", .examples = "alter auth logout" },
 	{ "status", NULL, cmd_auth_status, NEEDS_TOKEN, status_flags, 0, 0, NULL,
-	  "show the active PAT, its scopes and expiry" },
+	  "show the active PAT, its scopes and expiry",
+	  .examples = "alter auth status --min-valid 7d\nalter auth status -o json" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 

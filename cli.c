@@ -226,14 +226,14 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 	if (r->status == 403)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 403: the PAT lacks scope '%s'; mint a "
 		    "new PAT with it at %s/settings/tokens (re-running 'alter auth login' with the "
-		    "same token cannot help)%s", method, path, scope[0] ? scope : "(not named)",
+		    "same PAT cannot help)%s", method, path, scope[0] ? scope : "(not named)",
 		    opt(c, "dashboard-url") ? opt(c, "dashboard-url") :
 		    util_env("ALTER_DASHBOARD_URL") ? util_env("ALTER_DASHBOARD_URL") : DEFAULT_DASHBOARD_URL,
 		    rid);
 	if (r->status == 401)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 401: %s; the PAT is invalid, revoked "
 		    "or expired (%s)%s", method, path, msg[0] ? msg : "not authenticated",
-		    c->s.token_source[0] ? c->s.token_source : "no token", rid);
+		    c->s.token_source[0] ? c->s.token_source : "no PAT", rid);
 	if (r->status == 429)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 429: rate limited after %d attempt%s%s%s%s",
 		    method, path, r->attempts, r->attempts == 1 ? "" : "s", msg[0] ? ": " : "", msg,
@@ -277,6 +277,24 @@ dashboard(const struct ctx *c)
 	if (util_env("ALTER_DASHBOARD_URL") != NULL)
 		return util_env("ALTER_DASHBOARD_URL");
 	return DEFAULT_DASHBOARD_URL;
+}
+
+enum alter_exit
+output_open(struct ctx *c, struct json_out *o, int islist)
+{
+	const char *name = opt(c, "output");
+	int format = name != NULL ? json_format(name) : islist ? FMT_TABLE : FMT_JSON;
+
+	if (format < 0)
+		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be " JSON_FORMATS, name);
+	return json_out_init(o, stdout, format, opt(c, "fields"), c->a.cmd->columns, &c->err);
+}
+
+int
+output_plain(const struct ctx *c)
+{
+	return opt(c, "fields") == NULL &&
+	    (opt(c, "output") == NULL || json_format(opt(c, "output")) == FMT_TABLE);
 }
 
 /* ---- the session: base URL, trust, proxy, token ---- */

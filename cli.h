@@ -75,6 +75,7 @@ struct ctx;
 #define DESTRUCTIVE	0x08	/* --yes, or a question on the terminal */
 #define NEEDS_FIELD	0x10	/* at least one body field */
 #define APP_FILTER	0x20	/* --app, when given, becomes the app_id query */
+#define NO_DATA		0x40	/* prints no data: -o and --fields are refused */
 
 /* Output kinds of a portal command (docs/cli.md section 4). */
 enum out_kind { OUT_OBJECT, OUT_LIST, OUT_BARE, OUT_CURSOR, OUT_EMPTY };
@@ -98,6 +99,9 @@ struct cmd {
 	const struct flag	*paging;	/* list rows: --limit, --offset, --all */
 	const char		*confirm;	/* the question asks to type this ("name") */
 	const char		*shown_once;	/* the answer's key shown only once */
+	/* --help only: examples, one a line; more text after the summary */
+	const char		*examples;
+	const char		*about;
 };
 
 struct optval {
@@ -168,6 +172,15 @@ int		 has(const struct ctx *, const char *name);
 void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
 const char	*dashboard(const struct ctx *);
+
+/*
+ * docs/cli.md 4: o set up for --output (else table for a list, json for an
+ * object), --fields and the row's table columns; AX_USAGE naming a bad one.
+ */
+struct json_out;
+enum alter_exit	 output_open(struct ctx *, struct json_out *o, int islist);
+/* Whether the human view is asked for: table (or no -o) and no --fields. */
+int		 output_plain(const struct ctx *);
 
 /* A decimal in [lo, hi], else AX_USAGE naming what. */
 enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, long *out,

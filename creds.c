@@ -107,17 +107,17 @@ check_pat(const unsigned char *p, size_t n, const char *what,
 	for (i = 0; i < n; i++)
 		if (is_space(p[i]))
 			return alter_fail(err, AX_USAGE, "%s holds more than "
-			    "one token (whitespace inside); give exactly one "
+			    "one PAT (whitespace inside); give exactly one "
 			    "PAT", what);
 	for (i = 0; i < NELEM(api_keys); i++)
 		if (starts_with(p, n, api_keys[i]))
 			return alter_fail(err, AX_USAGE, "%s holds an API key, "
-			    "not a personal access token; mint a PAT "
+			    "not a PAT; mint a PAT "
 			    "(alter_pat_...) in the dashboard under "
 			    "settings/tokens", what);
 	if (!starts_with(p, n, CREDS_PREFIX))
-		return alter_fail(err, AX_USAGE, "%s does not hold a personal "
-		    "access token: a PAT starts with alter_pat_", what);
+		return alter_fail(err, AX_USAGE, "%s does not hold a "
+		    "PAT: a PAT starts with alter_pat_", what);
 	if (n == CREDS_PREFIX_LEN)
 		return alter_fail(err, AX_USAGE, "%s is not a valid PAT: "
 		    "nothing follows alter_pat_", what);
@@ -430,7 +430,7 @@ creds_read_stdin(int fd, int is_tty, struct creds_token *out,
 		r = read_capped(fd, buf, sizeof(buf), &n);
 	if (r == -1) {
 		if (errno == EINTR)
-			rc = alter_fail(err, AX_ERROR, "reading the token from "
+			rc = alter_fail(err, AX_ERROR, "reading the PAT from "
 			    "standard input was interrupted");
 		else
 			rc = alter_fail(err, AX_ERROR, "standard input cannot "

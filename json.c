@@ -1,49 +1,19 @@
 /*
- * json.c: JSON in and out through cJSON; see json.h.  Every buffer handed
- * to cJSON ends in a NUL at its length, and trailing bytes are refused
- * (notes/bearssl-cjson.md).
+ * json.c: JSON in through cJSON: answers parsed with their numbers as sent,
+ * error bodies summarised, PAT objects, request bodies; see json.h.  Every
+ * buffer handed to cJSON ends in a NUL at its length, and trailing bytes
+ * are refused (notes/bearssl-cjson.md).  json_print.c prints the tree,
+ * json_out.c formats answers.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cJSON.h"
-
 #include "json.h"
+#include "json_tree.h"
 #include "text.h"
-
-/*
- * cJSON's print_number checks its "%1.15g" text by reading it back with
- * sscanf(buf, "%lg", &d), and that one call links musl's whole scanf engine
- * (about 4 KB).  Nothing else in alter calls sscanf, so this is the binary's
- * sscanf: the same read-back through strtod, and EOF for any other format
- * (tests/unit_json.c checks the numbers cJSON prints through it).
- */
-int
-sscanf(const char *restrict s, const char *restrict fmt, ...)
-{
-	va_list ap;
-	char *end;
-	double d;
-
-	if (strcmp(fmt, "%lg") != 0)
-		return EOF;
-	d = strtod(s, &end);
-	if (end == s)
-		return 0;
-	va_start(ap, fmt);
-	*va_arg(ap, double *) = d;
-	va_end(ap);
-	return 1;
-}
-
-/* One wording for every answer that is not what it must be (docs/cli.md 1). */
-#define NOT_JSON	"the answer to %s is not valid JSON (malformed, nested too deeply " \
-			"or not UTF-8)"
-#define REQ(o)		((o)->request != NULL ? (o)->request : "the request")
 
 /*
  * docs/cli.md 1: every buffer that held a secret is wiped before it is
@@ -83,10 +53,83 @@ hooks(void)
 	cJSON_InitHooks(&h);
 }
 
-static cJSON *
-parse(const void *body, size_t len, const char **end)
+/*
+ * docs/cli.md 4: numbers are printed with the digits the server sent.  cJSON
+ * keeps only a double, so after a parse the source text of every number
+ * goes into its node's valuestring (cJSON_Delete and cJSON_Duplicate
+ * handle valuestring for any type).  The length of the RFC 8259 number at
+ * s, or 0 when what cJSON took for a number is not one ("01", "1.", "-").
+ */
+static size_t
+num_len(const char *s)
 {
-	const char *e = NULL;
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (isdigit((unsigned char)*p))
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	/* cJSON's number is the longest run of these: it must all be ours. */
+	if (*p != '\0' && strchr("0123456789+-.eE", *p) != NULL)
+		return 0;
+	return (size_t)(p - s);
+}
+
+/*
+ * Walk j in document order while *p scans the parsed text for number
+ * tokens outside strings (the text parsed, so only numbers hold '-' or a
+ * digit there).  Returns 0, or -1 with *p at a malformed number.
+ */
+static int
+keep_numbers(cJSON *j, const char **p)
+{
+	const char *s;
+	size_t n;
+
+	for (; j != NULL; j = j->next) {
+		if (cJSON_IsNumber(j)) {
+			for (s = *p; *s != '\0' && *s != '-' && !isdigit((unsigned char)*s); s++)
+				if (*s == '"')
+					for (s++; *s != '"'; s++)
+						s += *s == '\\';
+			*p = s;
+			/* cJSON's allocator: cJSON_Delete frees it through wipe_free. */
+			if ((n = num_len(s)) == 0 || (j->valuestring = cJSON_malloc(n + 1)) == NULL)
+				return -1;
+			memcpy(j->valuestring, s, n);
+			j->valuestring[n] = '\0';
+			*p = s + n;
+		}
+		if (j->child != NULL && keep_numbers(j->child, p) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+cJSON *
+json_tree_parse(const void *body, size_t len, const char **end)
+{
+	const char *e = NULL, *p;
 	cJSON *j;
 	size_t bad;
 
@@ -108,6 +151,12 @@ parse(const void *body, size_t len, const char **end)
 	 * The length given includes the terminating NUL, so that cJSON's
 	 * "require null terminated" check looks at our NUL, not past it.
 	 */
+	p = body;
+	if (j != NULL && keep_numbers(j, &p) != 0) {
+		cJSON_Delete(j);
+		j = NULL;
+		e = p;
+	}
 	if (end != NULL)
 		*end = e;
 	return j;
@@ -121,8 +170,8 @@ json_print(FILE *f, const unsigned char *body, size_t len)
 	return json_print_with(f, body, len, none);
 }
 
-static void
-copy_str(const cJSON *item, char *dst, size_t cap)
+void
+json_tree_str(const cJSON *item, char *dst, size_t cap)
 {
 	if (cap > 0)
 		dst[0] = '\0';
@@ -134,26 +183,26 @@ void
 json_error_summary(const unsigned char *body, size_t len, char *msg, size_t mcap, char *code,
     size_t ccap, char *scope, size_t scap)
 {
-	cJSON *j = body != NULL && len > 0 ? parse(body, len, NULL) : NULL;
+	cJSON *j = body != NULL && len > 0 ? json_tree_parse(body, len, NULL) : NULL;
 	const cJSON *e;
 	size_t i, o = 0;
 
-	copy_str(NULL, msg, mcap);
-	copy_str(NULL, code, ccap);
-	copy_str(NULL, scope, scap);
+	json_tree_str(NULL, msg, mcap);
+	json_tree_str(NULL, code, ccap);
+	json_tree_str(NULL, scope, scap);
 	if (j != NULL) {
 		e = cJSON_GetObjectItemCaseSensitive(j, "error");
 		if (cJSON_IsObject(e)) {
-			copy_str(cJSON_GetObjectItemCaseSensitive(e, "message"), msg, mcap);
-			copy_str(cJSON_GetObjectItemCaseSensitive(e, "code"), code, ccap);
-			copy_str(cJSON_GetObjectItemCaseSensitive(e, "required_scope"), scope, scap);
+			json_tree_str(cJSON_GetObjectItemCaseSensitive(e, "message"), msg, mcap);
+			json_tree_str(cJSON_GetObjectItemCaseSensitive(e, "code"), code, ccap);
+			json_tree_str(cJSON_GetObjectItemCaseSensitive(e, "required_scope"), scope, scap);
 		} else if (cJSON_IsString(e)) {
-			copy_str(e, msg, mcap);
+			json_tree_str(e, msg, mcap);
 		}
 		if (msg[0] == '\0')
-			copy_str(cJSON_GetObjectItemCaseSensitive(j, "message"), msg, mcap);
+			json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "message"), msg, mcap);
 		if (msg[0] == '\0')
-			copy_str(cJSON_GetObjectItemCaseSensitive(j, "detail"), msg, mcap);
+			json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "detail"), msg, mcap);
 		cJSON_Delete(j);
 		return;
 	}
@@ -193,7 +242,7 @@ enum alter_exit
 json_check_object(const char *text, size_t len, const char *what, struct alter_err *err)
 {
 	const char *end = NULL;
-	cJSON *j = parse(text, len, &end);
+	cJSON *j = json_tree_parse(text, len, &end);
 	int isobj;
 
 	if (j == NULL)
@@ -233,7 +282,7 @@ enum alter_exit
 json_pat_read(const unsigned char *body, size_t len, const char *request, struct json_pat *p,
     struct alter_err *err)
 {
-	cJSON *j = parse(body, len, NULL);
+	cJSON *j = json_tree_parse(body, len, NULL);
 	const cJSON *s, *o;
 	const char *lacks = "not an object";
 
@@ -246,22 +295,22 @@ json_pat_read(const unsigned char *body, size_t len, const char *request, struct
 		cJSON_Delete(j);
 		return AX_ERROR;
 	}
-	copy_str(cJSON_GetObjectItemCaseSensitive(j, "name"), p->name, sizeof(p->name));
-	copy_str(cJSON_GetObjectItemCaseSensitive(j, "token_prefix"), p->token_prefix,
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "name"), p->name, sizeof(p->name));
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "token_prefix"), p->token_prefix,
 	    sizeof(p->token_prefix));
-	copy_str(cJSON_GetObjectItemCaseSensitive(j, "created_at"), p->created_at,
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "created_at"), p->created_at,
 	    sizeof(p->created_at));
-	copy_str(cJSON_GetObjectItemCaseSensitive(j, "expires_at"), p->expires_at,
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(j, "expires_at"), p->expires_at,
 	    sizeof(p->expires_at));
 	o = cJSON_GetObjectItemCaseSensitive(j, "user");
-	copy_str(cJSON_GetObjectItemCaseSensitive(o, "email"), p->user, sizeof(p->user));
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(o, "email"), p->user, sizeof(p->user));
 	o = cJSON_GetObjectItemCaseSensitive(j, "org");
-	copy_str(cJSON_GetObjectItemCaseSensitive(o, "name"), p->org, sizeof(p->org));
+	json_tree_str(cJSON_GetObjectItemCaseSensitive(o, "name"), p->org, sizeof(p->org));
 	o = cJSON_GetObjectItemCaseSensitive(j, "scopes");
 	cJSON_ArrayForEach(s, o) {
 		if (p->nscopes == JSON_SCOPES_MAX)
 			break;
-		copy_str(s, p->scopes[p->nscopes], sizeof(p->scopes[0]));
+		json_tree_str(s, p->scopes[p->nscopes], sizeof(p->scopes[0]));
 		p->scope_ptrs[p->nscopes] = p->scopes[p->nscopes];
 		p->nscopes++;
 	}
@@ -277,15 +326,19 @@ json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
 	return json_pat_read(body, len, "GET /v1/pats/me", p, &e) == AX_OK ? 0 : -1;
 }
 
-int
-json_print_with(FILE *f, const unsigned char *body, size_t len, const char *const *kv)
+/*
+ * The JSON in body (an empty object when body is NULL) with the string
+ * members of kv set; NULL when it is not JSON, or not an object and kv
+ * has members.
+ */
+cJSON *
+json_tree_with(const unsigned char *body, size_t len, const char *const *kv)
 {
-	cJSON *j = body != NULL ? parse(body, len, NULL) : cJSON_CreateObject();
-	char *s;
+	cJSON *j = body != NULL ? json_tree_parse(body, len, NULL) : cJSON_CreateObject();
 
 	if (j == NULL || (kv[0] != NULL && !cJSON_IsObject(j))) {
 		cJSON_Delete(j);
-		return -1;
+		return NULL;
 	}
 	for (; kv[0] != NULL; kv += 2) {
 		if (kv[1] == NULL)
@@ -293,13 +346,18 @@ json_print_with(FILE *f, const unsigned char *body, size_t len, const char *cons
 		cJSON_DeleteItemFromObjectCaseSensitive(j, kv[0]);
 		cJSON_AddStringToObject(j, kv[0], kv[1]);
 	}
-	s = cJSON_Print(j);
-	cJSON_Delete(j);
-	if (s == NULL)
+	return j;
+}
+
+int
+json_print_with(FILE *f, const unsigned char *body, size_t len, const char *const *kv)
+{
+	cJSON *j = json_tree_with(body, len, kv);
+
+	if (j == NULL)
 		return -1;
-	fputs(s, f);
-	fputc('\n', f);
-	cJSON_free(s);
+	json_tree_print(f, j, 1);
+	cJSON_Delete(j);
 	return 0;
 }
 
@@ -331,7 +389,7 @@ json_body_parse(const char *text, size_t len, const char *what, struct json_body
 	if (rc != AX_OK)
 		return rc;
 	if ((*out = malloc(sizeof(**out))) == NULL ||
-	    ((*out)->obj = parse(text, len, NULL)) == NULL) {
+	    ((*out)->obj = json_tree_parse(text, len, NULL)) == NULL) {
 		free(*out);
 		*out = NULL;
 		return alter_fail(err, AX_ERROR, "out of memory");
@@ -440,7 +498,7 @@ json_body_set_json(struct json_body *b, const char *key, const char *text, size_
     const char *what, struct alter_err *err)
 {
 	const char *end = NULL;
-	cJSON *v = parse(text, len, &end);
+	cJSON *v = json_tree_parse(text, len, &end);
 
 	if (v == NULL)
 		return bad_json(text, len, end, what, err);
@@ -452,261 +510,5 @@ json_body_set_json(struct json_body *b, const char *key, const char *text, size_
 char *
 json_body_text(const struct json_body *b)
 {
-	char *s = cJSON_PrintUnformatted(b->obj), *t = s ? strdup(s) : NULL;
-
-	/* A plain malloc'd copy for the caller's free(); cJSON's is wiped. */
-	cJSON_free(s);
-	return t;
-}
-
-/* ---- printing answers ---- */
-
-#define CELL_MAX	40	/* docs/cli.md 4: long values are cut with "..." */
-
-enum alter_exit
-json_out_init(struct json_out *o, FILE *f, int format, const char *fields, const char *columns,
-    struct alter_err *err)
-{
-	const char *bad = "";
-
-	memset(o, 0, sizeof(*o));
-	o->f = f;
-	o->format = format;
-	if (fields != NULL && text_split_names(fields, o->fieldbuf, sizeof(o->fieldbuf), o->fields,
-	    JSON_FIELDS_MAX, &o->nfields, &bad) != 0)
-		return alter_fail(err, AX_USAGE, "--fields: bad field name '%s'", bad);
-	if (columns != NULL && text_split_names(columns, o->colbuf, sizeof(o->colbuf), o->cols,
-	    JSON_COLS_MAX, &o->ncols, &bad) != 0)
-		return alter_fail(err, AX_ERROR, "bad column list");
-	return AX_OK;
-}
-
-/* Render a value for a table cell: plain text, text_safe()'s escapes. */
-static void
-cell(const cJSON *v, char *out, size_t cap)
-{
-	char raw[512], *s = NULL;
-	const char *src = raw;
-
-	raw[0] = '\0';
-	if (v == NULL || cJSON_IsNull(v))
-		src = "";
-	else if (cJSON_IsString(v))
-		src = v->valuestring ? v->valuestring : "";
-	else if (cJSON_IsBool(v))
-		src = cJSON_IsTrue(v) ? "true" : "false";
-	else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 0) {
-		const cJSON *e;
-		size_t n = 0;
-
-		cJSON_ArrayForEach(e, v) {
-			char one[128];
-
-			cell(e, one, sizeof(one));
-			n += (size_t)snprintf(raw + n, n < sizeof(raw) ? sizeof(raw) - n : 0, "%s%s",
-			    n ? "," : "", one);
-			if (n >= sizeof(raw))
-				break;
-		}
-	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
-		src = s;
-	}
-	/* docs/cli.md 1: a cell is server text: the one sanitiser. */
-	text_safe(out, cap, src);
-	cJSON_free(s);
-}
-
-static void
-table_row(struct json_out *o, const cJSON *item)
-{
-	char buf[CELL_MAX * 4 + 8];
-	size_t k;
-
-	for (k = 0; k < o->ncols; k++) {
-		cell(cJSON_GetObjectItemCaseSensitive(item, o->cols[k]), buf, sizeof(buf));
-		text_cut(buf, CELL_MAX);
-		if (k + 1 < o->ncols)
-			fprintf(o->f, "%s%*s  ", buf, o->widths[k] - text_width(buf), "");
-		else
-			fprintf(o->f, "%s\n", buf);
-	}
-}
-
-static void
-table_header(struct json_out *o, const cJSON *items)
-{
-	const cJSON *it;
-	char buf[CELL_MAX * 4 + 8];
-	size_t k, i;
-
-	for (k = 0; k < o->ncols; k++) {
-		o->widths[k] = (int)strlen(o->cols[k]);
-		cJSON_ArrayForEach(it, items) {
-			cell(cJSON_GetObjectItemCaseSensitive(it, o->cols[k]), buf, sizeof(buf));
-			text_cut(buf, CELL_MAX);
-			if (text_width(buf) > o->widths[k])
-				o->widths[k] = text_width(buf);
-		}
-	}
-	for (k = 0; k < o->ncols; k++) {
-		for (i = 0; o->cols[k][i]; i++)
-			fputc(toupper((unsigned char)o->cols[k][i]), o->f);
-		if (k + 1 < o->ncols)
-			fprintf(o->f, "%*s  ", o->widths[k] - (int)strlen(o->cols[k]), "");
-	}
-	fputc('\n', o->f);
-	o->started = 1;
-}
-
-/* Apply --fields to item: a new object with those keys in that order. */
-static enum alter_exit
-pick(struct json_out *o, const cJSON *item, cJSON **out, struct alter_err *err)
-{
-	cJSON *n;
-	const cJSON *v;
-	size_t k;
-
-	*out = NULL;
-	if (o->nfields == 0)
-		return AX_OK;
-	if (!o->fields_checked) {
-		for (k = 0; k < o->nfields; k++)
-			if (cJSON_GetObjectItemCaseSensitive(item, o->fields[k]) == NULL)
-				return alter_fail(err, AX_USAGE, "--fields: no field '%s' in the "
-				    "answer", o->fields[k]);
-		o->fields_checked = 1;
-	}
-	if ((n = cJSON_CreateObject()) == NULL)
-		return alter_fail(err, AX_ERROR, "out of memory");
-	for (k = 0; k < o->nfields; k++) {
-		v = cJSON_GetObjectItemCaseSensitive(item, o->fields[k]);
-		cJSON_AddItemToObject(n, o->fields[k], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
-	}
-	*out = n;
-	return AX_OK;
-}
-
-static enum alter_exit
-emit(struct json_out *o, const cJSON *item, int in_list, struct alter_err *err)
-{
-	cJSON *picked;
-	enum alter_exit rc;
-	char *s;
-
-	if ((rc = pick(o, item, &picked, err)) != AX_OK)
-		return rc;
-	if (picked != NULL)
-		item = picked;
-	/* docs/cli.md 4: jsonl of a single object is the same as json. */
-	s = in_list ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
-	cJSON_Delete(picked);
-	if (s == NULL)
-		return alter_fail(err, AX_ERROR, "out of memory");
-	if (o->format == FMT_JSON && in_list)
-		fprintf(o->f, "%s  %s", o->count ? ",\n" : "[\n", s);
-	else
-		fprintf(o->f, "%s\n", s);
-	cJSON_free(s);
-	o->count++;
-	return AX_OK;
-}
-
-enum alter_exit
-json_out_page(struct json_out *o, const unsigned char *body, size_t len, size_t *nitems,
-    int *has_more, char *cursor, size_t ccap, struct alter_err *err)
-{
-	cJSON *j = parse(body, len, NULL);
-	const cJSON *items, *it, *nc, *hm;
-	enum alter_exit rc = AX_OK;
-
-	*nitems = 0;
-	*has_more = 0;
-	if (ccap > 0)
-		cursor[0] = '\0';
-	if (j == NULL)
-		return alter_fail(err, AX_ERROR, NOT_JSON, REQ(o));
-	items = cJSON_GetObjectItemCaseSensitive(j, "items");
-	if (!cJSON_IsArray(items)) {
-		cJSON_Delete(j);
-		return alter_fail(err, AX_ERROR, "the answer to %s is not a list (no \"items\")",
-		    REQ(o));
-	}
-	/* Every item is checked before anything of this page is printed. */
-	cJSON_ArrayForEach(it, items)
-		if (!cJSON_IsObject(it)) {
-			cJSON_Delete(j);
-			return alter_fail(err, AX_ERROR, "the answer to %s is not a list of objects",
-			    REQ(o));
-		}
-	/* A paging member of the wrong type would end --all early, silently. */
-	hm = cJSON_GetObjectItemCaseSensitive(j, "has_more");
-	nc = cJSON_GetObjectItemCaseSensitive(j, "next_cursor");
-	if ((hm != NULL && !cJSON_IsBool(hm)) ||
-	    (nc != NULL && !cJSON_IsNull(nc) && !cJSON_IsString(nc))) {
-		cJSON_Delete(j);
-		return alter_fail(err, AX_ERROR, "the answer to %s is not a list (\"has_more\" "
-		    "is not true or false, or \"next_cursor\" not a string or null)", REQ(o));
-	}
-	*has_more = cJSON_IsTrue(hm);
-	copy_str(nc, cursor, ccap);
-	if (o->format == FMT_TABLE && !o->started)
-		table_header(o, items);
-	cJSON_ArrayForEach(it, items) {
-		if (o->format == FMT_TABLE) {
-			table_row(o, it);
-			o->count++;
-		} else if ((rc = emit(o, it, 1, err)) != AX_OK) {
-			break;
-		}
-		(*nitems)++;
-	}
-	cJSON_Delete(j);
-	/* docs/cli.md 4: lists stream page by page. */
-	fflush(o->f);
-	return rc;
-}
-
-void
-json_out_end(struct json_out *o)
-{
-	if (o->format == FMT_JSON)
-		fputs(o->count ? "\n]\n" : "[]\n", o->f);
-}
-
-enum alter_exit
-json_out_object(struct json_out *o, const unsigned char *body, size_t len,
-    struct alter_err *err)
-{
-	cJSON *j = parse(body, len, NULL);
-	const cJSON *v;
-	enum alter_exit rc = AX_OK;
-	char buf[CELL_MAX * 4 + 8];
-
-	if (j == NULL)
-		return alter_fail(err, AX_ERROR, NOT_JSON, REQ(o));
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		return alter_fail(err, AX_ERROR, "the answer to %s is not a JSON object", REQ(o));
-	}
-	if (o->format == FMT_TABLE) {
-		cJSON_ArrayForEach(v, j) {
-			char key[CELL_MAX * 4 + 8];
-
-			cell(v, buf, sizeof(buf));
-			fprintf(o->f, "%-20s %s\n", text_safe(key, sizeof(key), v->string), buf);
-		}
-	} else {
-		rc = emit(o, j, 0, err);
-	}
-	cJSON_Delete(j);
-	return rc;
-}
-
-void
-json_get_str(const unsigned char *body, size_t len, const char *key, char *out, size_t cap)
-{
-	cJSON *j = parse(body, len, NULL);
-
-	copy_str(cJSON_GetObjectItemCaseSensitive(j, key), out, cap);
-	cJSON_Delete(j);
+	return json_tree_text(b->obj);
 }

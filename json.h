@@ -12,7 +12,8 @@
 #include "util.h"
 
 /*
- * Print body (len bytes, NUL-terminated at len) to f as formatted JSON.
+ * Print body (len bytes, NUL-terminated at len) to f as JSON.stringify(v,
+ * null, 2) prints it, numbers with the digits received (cli.md 4).
  * Returns 0, or -1 when it is not JSON (nothing printed).
  */
 int		json_print(FILE *f, const unsigned char *body, size_t len);
@@ -90,12 +91,22 @@ int		json_body_set_pair(struct json_body *, const char *key, const char *kind,
 /* "key": the JSON value in text; AX_USAGE naming what when malformed. */
 enum alter_exit	json_body_set_json(struct json_body *, const char *key, const char *text,
 		    size_t len, const char *what, struct alter_err *err);
-/* Compact text of the body (malloc'd; the caller frees it), or NULL. */
+/*
+ * Compact text of the body (plain malloc'd, never realloc'd: one copy), or
+ * NULL.  A body may hold secrets: the caller wipes it (explicit_bzero)
+ * before free() (docs/cli.md 1).
+ */
 char		*json_body_text(const struct json_body *);
 
 /* ---- printing answers (docs/cli.md section 4) ---- */
 
-enum { FMT_TABLE, FMT_JSON, FMT_JSONL };
+/*
+ * The -o formats, in this order: "table", "json", "jsonl", "value".
+ * json_format gives the FMT_ of a name, or -1 (then say JSON_FORMATS).
+ */
+enum { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_VALUE };
+#define JSON_FORMATS	"table, json, jsonl or value"
+int		json_format(const char *name);
 
 #define JSON_COLS_MAX	16
 #define JSON_FIELDS_MAX	32
@@ -118,7 +129,8 @@ struct json_out {
 
 /*
  * Set up o for format, --fields (NULL: none; AX_USAGE naming a malformed
- * name) and the table columns (comma-separated).
+ * name, or for FMT_VALUE without fields) and the table columns
+ * (comma-separated).
  */
 enum alter_exit	json_out_init(struct json_out *o, FILE *f, int format, const char *fields,
 		    const char *columns, struct alter_err *err);
@@ -136,9 +148,20 @@ enum alter_exit	json_out_page(struct json_out *o, const unsigned char *body, siz
 /* Close a list: "]" for json, a header-only table when empty. */
 void		json_out_end(struct json_out *o);
 
-/* Print one object answer in o's format. */
+/*
+ * Print one object answer in o's format.  FMT_VALUE: AX_ERROR naming a
+ * field whose value holds a control character or a tab (nothing printed).
+ */
 enum alter_exit	json_out_object(struct json_out *o, const unsigned char *body, size_t len,
 		    struct alter_err *err);
+
+/*
+ * json_out_object of body (an empty object when body is NULL) with the
+ * string members of kv set, as json_print_with does: a view such as
+ * `auth status` in every format, --fields included.
+ */
+enum alter_exit	json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
+		    const char *const *kv, struct alter_err *err);
 
 /* The string member key of an object body into out ("" when absent). */
 void		json_get_str(const unsigned char *body, size_t len, const char *key, char *out,

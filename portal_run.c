@@ -399,8 +399,6 @@ done:
 
 /* ---- running ---- */
 
-static const char *const formats[] = { "table", "json", "jsonl" };
-
 static enum alter_exit
 send_request(struct ctx *c, struct request *rq, struct http_response *r)
 {
@@ -527,27 +525,18 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	return rc;
 }
 
-/* The output (docs/cli.md 4): --output, else table for lists and json for objects. */
+/* The output (docs/cli.md 4), and the key shown once kept by --fields. */
 static enum alter_exit
 output_init(struct ctx *c, struct json_out *o, int islist)
 {
-	const char *fmt = opt(c, "output"), *once = c->a.cmd->shown_once;
+	const char *once = c->a.cmd->shown_once;
 	enum alter_exit rc;
 	size_t k;
-	int format;
 
-	if (fmt == NULL)
-		fmt = islist ? "table" : "json";
-	for (format = 0; format < 3 && strcmp(formats[format], fmt) != 0; format++)
-		;
-	if (format == 3)
-		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table, json or jsonl",
-		    fmt);
-	if ((rc = json_out_init(o, stdout, format, opt(c, "fields"), c->a.cmd->columns,
-	    &c->err)) != AX_OK)
+	if ((rc = output_open(c, o, islist)) != AX_OK)
 		return rc;
-	/* The plaintext key is shown once: --fields must not drop it. */
-	if (once == NULL || format == FMT_TABLE || o->nfields == 0)
+	/* In every format, tables included: the plaintext key is shown once. */
+	if (once == NULL || o->nfields == 0)
 		return AX_OK;
 	for (k = 0; k < o->nfields && strcmp(o->fields[k], once) != 0; k++)
 		;

@@ -135,28 +135,3 @@ text_split_names(const char *list, char *buf, size_t cap, const char **names, si
 			return 0;
 	}
 }
-
-int
-text_width(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-void
-text_cut(char *s, int max)
-{
-	int n = 0;
-	char *p;
-
-	if (text_width(s) <= max)
-		return;
-	for (p = s; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max - 3)
-			break;
-	memcpy(p, "...", 4);
-}

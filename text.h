@@ -1,7 +1,7 @@
 /*
- * text.h: plain text helpers that json.c's input checks and tables use:
- * UTF-8 validation, the sanitiser of server text, display width and
- * cutting, name lists.  No I/O.
+ * text.h: plain text helpers of the json files' input checks and of
+ * every line shown to the user: UTF-8 validation, the sanitiser of server
+ * text, name lists (width.h measures and cuts).  No I/O.
  */
 #ifndef ALTER_TEXT_H
 #define ALTER_TEXT_H
@@ -39,11 +39,5 @@ const char *text_safe(char *out, size_t cap, const char *s);
  */
 int	text_split_names(const char *list, char *buf, size_t cap, const char **names,
 	    size_t max, size_t *n, const char **bad);
-
-/* Display width of UTF-8 text (code points, a fair guess for a table). */
-int	text_width(const char *s);
-
-/* Cut s in place to max code points, its last three "..." (s has room). */
-void	text_cut(char *s, int max);
 
 #endif

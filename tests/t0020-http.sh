@@ -9,7 +9,7 @@ use_server srv
 
 test_expect_success 'a chunked body with extensions and trailers parses' '
 	alter api GET /_fault/chunked >out &&
-	test_grep "\"chunked\":	true" out
+	test_grep "\"chunked\": true" out
 '
 
 test_expect_success 'every JSON answer chunked by the server parses' '
@@ -39,7 +39,7 @@ test_expect_success 'a close without close_notify is truncation: exit 1, empty s
 
 test_expect_success 'an interim 1xx answer is skipped' '
 	alter api GET /_fault/interim/100 >out &&
-	test_grep "\"interim\":	100" out
+	test_grep "\"interim\": 100" out
 '
 
 # docs/api.md section 2: every status of the table maps to its exit code.

@@ -118,7 +118,7 @@ test_expect_success 'a --token-file holding two tokens is exit 2' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-two &&
 	printf "%s %s\n" "$T_FULL" "$T_NOEXPIRY" >"$S/two" &&
 	test_expect_code 2 alter auth login --token-file "$S/two" >out 2>err &&
-	test_grep "more than one token" err &&
+	test_grep "more than one PAT" err &&
 	test ! -e "$ALTER_CONFIG_DIR/auth.toml"
 '
 
@@ -126,7 +126,7 @@ test_expect_success 'an API key in --token-file is exit 2 saying it is not a PAT
 	export ALTER_CONFIG_DIR=$TRASH/cfg-key &&
 	echo alter_rk_RuntimeKeyProbe9876 >"$S/apikey" &&
 	test_expect_code 2 alter auth login --token-file "$S/apikey" >out 2>err &&
-	test_grep "API key, not a personal access token" err &&
+	test_grep "API key, not a PAT" err &&
 	test_no_grep "RuntimeKeyProbe" err &&
 	test ! -e "$ALTER_CONFIG_DIR/auth.toml"
 '
@@ -239,7 +239,7 @@ test_expect_success 'login with ALTER_PAT set stores and warns that ALTER_PAT ov
 	export ALTER_CONFIG_DIR=$TRASH/cfg-envset &&
 	ALTER_PAT=$T_NOEXPIRY alter auth login --token-file "$S/full" >out 2>err &&
 	store_holds "$ALTER_CONFIG_DIR" full &&
-	test_grep "warning: ALTER_PAT is set: it overrides the stored token" err
+	test_grep "warning: ALTER_PAT is set: it overrides the stored PAT" err
 '
 
 # ---- auth status and pats whoami (docs/cli.md 2.4) ----
@@ -374,7 +374,7 @@ test_expect_success 'auth logout is idempotent: exit 0 twice' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-logout2 &&
 	alter auth login -q --token-file "$S/full" >/dev/null &&
 	alter auth logout 2>err1 && alter auth logout 2>err2 &&
-	test_grep "no stored token" err2
+	test_grep "no stored PAT" err2
 '
 
 test_expect_success 'auth logout warns that ALTER_PAT is still set' '

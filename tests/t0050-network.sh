@@ -81,7 +81,7 @@ test_expect_success 'a response trickling in longer than --timeout is cut off' '
 
 test_expect_success 'a slow response within --timeout completes' '
 	alter api GET "/_fault/slow-body?ms=20" --base-url https://localhost:$srv_PORT --timeout 10 >out &&
-	test_grep "\"slow\":	true" out
+	test_grep "\"slow\": true" out
 '
 
 test_expect_success 'https://127.0.0.1:PORT succeeds with the IP in the certificate and sends no SNI' '

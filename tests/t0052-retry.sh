@@ -25,14 +25,14 @@ http_date() { date -u -d "@$(($(date +%s) + $1))" '+%a,%%20%d%%20%b%%20%Y%%20%H:
 
 test_expect_success 'Retry-After: 1 is waited for before the retry' '
 	alter api GET "/_fault/retry/ra1?status=503&retry_after=1" >out &&
-	test_grep "\"attempts\":	2" out &&
+	test_grep "\"attempts\": 2" out &&
 	test $(hits ra1) = 2 &&
 	test $(gap_ms ra1) -ge 1000
 '
 
 test_expect_success 'a Retry-After HTTP-date is honoured' '
 	alter api GET "/_fault/retry/date?status=429&retry_after=$(http_date 3)" >out &&
-	test_grep "\"attempts\":	2" out &&
+	test_grep "\"attempts\": 2" out &&
 	test $(gap_ms date) -ge 1000
 '
 
@@ -42,19 +42,19 @@ asctime() { date -u -d "@$(($(date +%s) + $1))" '+%a%%20%b%%20%e%%20%H:%M:%S%%20
 
 test_expect_success 'a Retry-After in the RFC 850 date form is honoured' '
 	alter api GET "/_fault/retry/rfc850?status=503&retry_after=$(rfc850 3)" >out &&
-	test_grep "\"attempts\":	2" out &&
+	test_grep "\"attempts\": 2" out &&
 	test $(gap_ms rfc850) -ge 1000
 '
 
 test_expect_success 'a Retry-After in the asctime date form is honoured' '
 	alter api GET "/_fault/retry/asctime?status=503&retry_after=$(asctime 3)" >out &&
-	test_grep "\"attempts\":	2" out &&
+	test_grep "\"attempts\": 2" out &&
 	test $(gap_ms asctime) -ge 1000
 '
 
 test_expect_success 'a Retry-After HTTP-date in the past means retry now' '
 	alter api GET "/_fault/retry/past?status=503&retry_after=Sun,%2006%20Nov%201994%2008:49:37%20GMT" >out &&
-	test_grep "\"attempts\":	2" out
+	test_grep "\"attempts\": 2" out
 '
 
 # Junk is ignored: backoff (well under the 30 s cap) is used instead.  Each
@@ -65,7 +65,7 @@ for junk in 120abc -1 1.5 +5 "Sun,%2006%20Nov%202094%2008:49:37%20UTC" \
 	test_expect_success "a junk Retry-After ('$junk') falls back to backoff" "
 		name=junk\$(printf %s '$junk' | cksum | cut -d' ' -f1) &&
 		alter api GET \"/_fault/retry/\$name?status=503&retry_after=$junk\" >out 2>err &&
-		test_grep '\"attempts\":	2' out && test \$(hits \$name) = 2
+		test_grep '\"attempts\": 2' out && test \$(hits \$name) = 2
 	"
 done
 
@@ -187,7 +187,7 @@ test_expect_success 'waits between retries do not count against --timeout' '
 # 300 ms idle) while the client waits out Retry-After: 1.
 test_expect_success 'a GET finding its kept-alive connection closed is sent once more on a new one' '
 	alter api GET "/_fault/retry/stale?status=503&retry_after=1" --base-url https://localhost:$idle_PORT >out &&
-	test_grep "\"attempts\":	2" out &&
+	test_grep "\"attempts\": 2" out &&
 	grep "\"/_fault/retry/stale\"" idle.log >stale &&
 	test $(wc -l <stale) = 2 &&
 	sed -n 1p stale | grep -q "\"conn\": \([0-9]*\), \"seq\": 1," &&

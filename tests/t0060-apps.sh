@@ -67,8 +67,14 @@ test_expect_success 'apps list --fields id,name keeps those keys in that order' 
 	alter apps list -o json --limit 2 --fields "id, name" >out &&
 	cat >expect <<-\EOF &&
 	[
-	  {"id":"app_demo","name":"demo-app"},
-	  {"id":"app_unicode","name":"café-ümläut"}
+	  {
+	    "id": "app_demo",
+	    "name": "demo-app"
+	  },
+	  {
+	    "id": "app_unicode",
+	    "name": "café-ümläut"
+	  }
 	]
 	EOF
 	test_cmp expect out &&

@@ -11,8 +11,8 @@ test_expect_success 'the top-level help says how to sign in and where to read mo
 
 test_expect_success 'a command marks the flags it cannot run without' '
 	alter keys mint --help >out &&
-	test_grep "--name NAME                 key name (required)" out &&
-	test_grep "--scopes LIST               the key'"'"'s scopes, comma-separated (required)" out &&
+	grep -qxF "      --name NAME                key name (required)" out &&
+	grep -qxF "      --scopes LIST              the key'"'"'s scopes, comma-separated (required)" out &&
 	grep -- "--cidr" out >cidr && test_no_grep "(required)" cidr
 '
 

@@ -67,12 +67,12 @@ static const struct {
 	{ "a NUL byte after a token", TOK "\0\n", sizeof(TOK) + 1, AX_USAGE,
 	    "looks like UTF-16" },
 	{ "two tokens on one line", TOK " " TOK, 0, AX_USAGE,
-	    "more than one token" },
+	    "more than one PAT" },
 	{ "two tokens on two lines", TOK "\n" TOK "\n", 0, AX_USAGE,
-	    "more than one token" },
-	{ "a header line", "Bearer " TOK, 0, AX_USAGE, "more than one token" },
+	    "more than one PAT" },
+	{ "a header line", "Bearer " TOK, 0, AX_USAGE, "more than one PAT" },
 	{ "a runtime key", "alter_rk_" MARK "abc", 0, AX_USAGE,
-	    "holds an API key, not a personal access token" },
+	    "holds an API key, not a PAT" },
 	{ "an agent key", "alter_ak_" MARK "abc\n", 0, AX_USAGE, "API key" },
 	{ "a dk key", "alter_dk_" MARK "abc", 0, AX_USAGE, "API key" },
 	{ "a pk key", "alter_pk_" MARK "abc", 0, AX_USAGE, "API key" },
@@ -527,7 +527,7 @@ test_read_stdin(void)
 	CHECK(rc == AX_USAGE && strstr(err.msg, "standard input is empty"),
 	    "empty standard input is refused naming it");
 	rc = stdin_pipe(TOK "\n" TOK "\n", 2 * strlen(TOK) + 2, &t, &err);
-	CHECK(rc == AX_USAGE && strstr(err.msg, "more than one token") &&
+	CHECK(rc == AX_USAGE && strstr(err.msg, "more than one PAT") &&
 	    strstr(err.msg, MARK) == NULL,
 	    "two piped tokens are refused, quoting neither");
 	memset(big, ' ', sizeof(big));

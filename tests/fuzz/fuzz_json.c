@@ -3,8 +3,8 @@
  * portal_run.c and api.c call it.  The body sits at the very end of its
  * allocation with the one NUL at body[len] that http.c guarantees
  * (malloc(len + 1)), so any read past it is caught.  The first input
- * byte picks the output format (table, json, jsonl), --fields, the table
- * columns and whether the body is a list page or one object.
+ * byte picks the output format (table, json, jsonl, value), --fields, the
+ * table columns and whether the body is a list page or one object.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -46,9 +46,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(body, data + 1, len);
 	body[len] = '\0';
 
-	format = (opts & 3) == 3 ? FMT_JSON : (int)(opts & 3);
+	format = (int)(opts & 3);
 	memset(&err, 0, sizeof(err));
-	if (json_out_init(&o, out, format, fieldsets[(opts >> 2) & 3], colsets[(opts >> 4) & 3],
+	/* -o value needs --fields: the empty set becomes "id" there. */
+	if (json_out_init(&o, out, format, fieldsets[(opts >> 2) & 3] == NULL &&
+	    format == FMT_VALUE ? "id" : fieldsets[(opts >> 2) & 3], colsets[(opts >> 4) & 3],
 	    &err) != AX_OK)
 		abort();
 	if (opts & 0x40) {
@@ -73,6 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_get_str(body, len, "id", id, sizeof(id));
 	(void)json_print(out, body, len);
 	(void)json_print_with(out, body, len, kv);
+	(void)json_out_object_with(&o, body, len, kv, &err);
 	free(body);
 	return 0;
 }

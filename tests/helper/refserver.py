@@ -207,6 +207,9 @@ FAULT PATHS (test only: normal header checks, no token needed, under --prefix)
                                        {"ok":true,"attempts":n}.  A POST, PUT, PATCH
                                        or DELETE may carry a JSON body.
   GET  /_fault/redirect?to=URL         302 with Location: URL.
+  GET  /_fault/exact/{object|page}     200 with a fixed body holding numbers a double
+                                       cannot hold (12345678901234567890, 1e400, -0.0,
+                                       ...), sent as written (the output fixtures).
   GET  /_fault/close-after-response?notify=true|false
                                        200 {"ok":true} (no Connection: close), then the
                                        server closes the connection: with close_notify,
@@ -1995,6 +1998,7 @@ class Faults:
                                    "retry_after": q_header_value}, True, self.retry),
             "redirect": (("GET",), {"to": q_header_value}, False, self.redirect),
             "close-after-response": (("GET",), {"notify": q_bool}, False, self.close_after_response),
+            "exact": (("GET",), {}, True, self.exact),
         }
         # Answers of the wrong kind with a correct framing (issue 17; see
         # "FAULTS AS A BASE URL" above).
@@ -2229,6 +2233,33 @@ class Faults:
     def close_after_response(self, conn, req, arg, query):
         conn.respond_json(req, 200, {"ok": True})
         return False, query.get("notify", True)
+
+    def exact(self, conn, req, arg, query):
+        if arg not in EXACT_BODIES:
+            raise not_found("not_found", f"No exact body '{arg}'.")
+        return conn.respond(req, 200, EXACT_BODIES[arg].encode("utf-8"))
+
+
+# ------------------------------------------------ output fixtures (t0069-json.sh)
+# Bodies sent byte for byte as written here (never through json.dumps, which
+# would rewrite the numbers): numbers a double cannot hold, exponents, a
+# negative zero, long fractions; strings with escapes, CJK and combining marks.
+
+EXACT_NUMBERS = ('12345678901234567890,-98765432109876543210987654321,'
+                 '0.1000000000000000055511151231257827021181583404541015625,'
+                 '1e400,-0.0,1E+2,2.50,-5e-324,0')
+
+EXACT_BODIES = {
+    "object": ('{"id":"num_1","big":12345678901234567890,"nums":[' + EXACT_NUMBERS + '],'
+               '"nested":{"exp":1E+2,"zero":-0.0,"empty":[],"none":{}},'
+               r'"text":"caf\u00e9 \u6f22\u5b57 e\u0301 \"q\" \\ \/ \u0007\t\n"}'),
+    # A list page whose numbers sit where apps list has its table columns.
+    "page": ('{"items":['
+             r'{"id":"n1","name":"\u6f22\u5b57","archived":12345678901234567890,"created_at":'
+             '0.1000000000000000055511151231257827021181583404541015625},'
+             r'{"id":"n2","name":"Ame\u0301lie","archived":-0.0,"created_at":1e400},'
+             '{"id":"n3","name":"plain","archived":1E+2,"created_at":2.50}],"has_more":false}'),
+}
 
 
 def closing(req):
