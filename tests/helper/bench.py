@@ -409,7 +409,7 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
     w("curl spends most of its CPU time in the kernel loading about 30 shared libraries and "
       "reading OpenSSL's configuration, which callgrind does not count; alter's time is almost "
       "all public-key arithmetic, which it does. Where alter's instructions go and what was "
-      "chosen: docs/design.md, "Crypto choices".\n")
+      "chosen: docs/design.md, section \"Crypto choices\".\n")
 
     # Startup as a ratio.
     true = static_true()
