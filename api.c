@@ -23,7 +23,8 @@ cmd_version(struct ctx *c)
 	(void)c;
 	session_roots(roots, sizeof(roots));
 	printf("alter %s (static musl)\n", ALTER_VERSION);
-	printf("TLS: BearSSL 0.6 (Debian source %s), TLS 1.2 only\n", ALTER_BEARSSL_REV);
+	printf("TLS: BearSSL 0.6 (Debian source %s)%s%s, TLS 1.2 only\n", ALTER_BEARSSL_REV,
+	    *ALTER_BEARSSL_PATCHES ? " with local patches " : "", ALTER_BEARSSL_PATCHES);
 	printf("JSON: cJSON 1.7.15 (Debian source %s)\n", ALTER_CJSON_REV);
 	printf("keychain: not in this build\n");
 	printf("credentials: ALTER_PAT, or the 0600 file store <config dir>/auth.toml\n");
