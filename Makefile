@@ -160,9 +160,12 @@ $(DEPS_DIR)/.fetched:
 	$(call say,GET,$(DEPS_DIR))tools/fetch-deps.sh $(DEPS_DIR)
 	$(Q)touch $@
 
-$(BSSL)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
+# Our own small patches to BearSSL, after Debian's (docs/design.md, "Crypto choices").
+BEARSSL_PATCHES = $(sort $(wildcard patches/bearssl-*.patch))
+
+$(BSSL)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh $(BEARSSL_PATCHES)
 	$(call say,PREP,$(BSSL))tools/prepare-dep.sh $(DEPS_DIR) $(BEARSSL_ORIG) $(BEARSSL_SHA) \
-	    'bearssl_0.6+dfsg.1-*.debian.tar.xz' bearssl-0.6 $(BSSL) $(BUILD)/bearssl.rev
+	    'bearssl_0.6+dfsg.1-*.debian.tar.xz' bearssl-0.6 $(BSSL) $(BUILD)/bearssl.rev $(BEARSSL_PATCHES)
 	$(Q)touch $@
 
 $(CJ)/.ready: $(DEPS_DIR)/.fetched tools/prepare-dep.sh
@@ -187,6 +190,8 @@ $(BUILD)/deps.h: $(DEPS) | $(OBJ)
 	$(call say,GEN,$@)printf '#define ALTER_BEARSSL_REV "%s"\n#define ALTER_CJSON_REV "%s"\n' \
 	    "$$(cat $(BUILD)/bearssl.rev 2>/dev/null || echo system)" \
 	    "$$(cat $(BUILD)/cjson.rev 2>/dev/null || echo system)" > $@
+	$(Q)printf '#define ALTER_BEARSSL_PATCHES "%s"\n' \
+	    "$$(paste -sd, $(BUILD)/bearssl.patches 2>/dev/null | sed 's/,/, /g')" >> $@
 
 # Tests.
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)

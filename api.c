@@ -19,11 +19,13 @@
 
 /* The lines of alter version, as keys and values. */
 static void
-version_rows(const char *rows[][2], char *roots, size_t cap)
+version_rows(const char *rows[][2], char *roots, size_t cap, char *tls, size_t tcap)
 {
 	session_roots(roots, cap);
+	snprintf(tls, tcap, "BearSSL 0.6 (Debian source %s)%s%s, TLS 1.2 only", ALTER_BEARSSL_REV,
+	    *ALTER_BEARSSL_PATCHES ? " with local patches " : "", ALTER_BEARSSL_PATCHES);
 	rows[0][1] = ALTER_VERSION " (static musl)";
-	rows[1][1] = "BearSSL 0.6 (Debian source " ALTER_BEARSSL_REV "), TLS 1.2 only";
+	rows[1][1] = tls;
 	rows[2][1] = "cJSON 1.7.15 (Debian source " ALTER_CJSON_REV ")";
 	rows[3][1] = "not in this build";
 	rows[4][1] = "ALTER_PAT, or the 0600 file store <config dir>/auth.toml";
@@ -37,11 +39,11 @@ cmd_version(struct ctx *c)
 	    { "keychain", NULL }, { "credentials", NULL }, { "trust_anchors", NULL } };
 	struct json_body *b;
 	struct json_out o;
-	char roots[128], *text;
+	char roots[128], tls[192], *text;
 	enum alter_exit rc;
 	size_t i;
 
-	version_rows(rows, roots, sizeof(roots));
+	version_rows(rows, roots, sizeof(roots), tls, sizeof(tls));
 	if (output_plain(c)) {
 		printf("alter %s\nTLS: %s\nJSON: %s\nkeychain: %s\ncredentials: %s\n", rows[0][1],
 		    rows[1][1], rows[2][1], rows[3][1], rows[4][1]);

@@ -11,6 +11,7 @@ start_server self --cert "$PKI/selfsigned.pem" --key "$PKI/selfsigned.key"
 start_server nochain --cert "$PKI/chained.pem" --key "$PKI/chained.key"
 start_server chain --cert "$PKI/chained-full.pem" --key "$PKI/chained.key"
 start_server tls13 --tls13-only
+start_server rsa4096 --cert "$PKI/rsa4096-leaf.pem" --key "$PKI/good.key"
 export ALTER_PAT="$T_FULL"
 me() { alter api GET /v1/pats/me "$@"; }
 
@@ -96,6 +97,17 @@ test_expect_success 'a server that omits its intermediate is not trusted' '
 test_expect_success 'a server that sends its intermediate is trusted' '
 	me --base-url https://localhost:$chain_PORT --ca-file "$PKI/ca.pem" >out &&
 	test_grep "\"pat_full\"" out
+'
+
+# BearSSL's i62 RSA code takes 4096-bit keys only with patches/bearssl-i62-tlen.patch.
+test_expect_success 'a leaf signed by an RSA 4096 root verifies' '
+	me --base-url https://localhost:$rsa4096_PORT --ca-file "$PKI/rsa4096-ca.pem" >out &&
+	test_grep "\"pat_full\"" out
+'
+
+test_expect_success 'an RSA 4096 root of the same name with another key does not' '
+	test_expect_code 1 me --base-url https://localhost:$rsa4096_PORT --ca-file "$PKI/rsa4096-other.pem" >out 2>err &&
+	test_grep "not trusted" err && test ! -s out
 '
 
 test_expect_success 'a server that only speaks TLS 1.3 is exit 1 saying so' '

@@ -45,6 +45,26 @@ test_expect_success 'versions and Debian revisions are the ones alter version pr
 	test "$(field p[\"cJSON\"][\"debian:source\"])" = cjson
 '
 
+# Our own patches to BearSSL, as the SBOM lists them: file, then sha256.
+sbom_patches() {
+	field '"\n".join(x["diff"]["url"] for x in c["BearSSL"]["pedigree"]["patches"])'
+	field '"\n".join(q["value"] for q in c["BearSSL"]["properties"] if q["name"] == "alter:local-patch")'
+}
+tree_patches() {
+	(cd "$TOP" && ls patches/bearssl-*.patch)
+	for f in "$TOP"/patches/bearssl-*.patch; do
+		echo "$(basename "$f" .patch) sha256:$(sha256sum <"$f" | cut -d" " -f1)"
+	done
+}
+
+test_expect_success 'our BearSSL patches: the same in patches/, alter version and the SBOM' '
+	tree_patches >expect && test -s expect &&
+	sbom_patches >out && test_cmp expect out &&
+	names=$(cd "$TOP/patches" && ls bearssl-*.patch | sed "s/\.patch\$//" | paste -sd, | sed "s/,/, /g") &&
+	"$TOP/alter" version >version &&
+	test_grep ") with local patches $names, TLS 1.2 only" version
+'
+
 test_expect_success 'the upstream tarballs carry the sha256 pinned in the Makefile' '
 	test "$(field c[\"BearSSL\"][\"externalReferences\"][0][\"hashes\"][0][\"content\"])" = \
 	    "$(pin BEARSSL_SHA)" &&

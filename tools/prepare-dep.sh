@@ -1,11 +1,15 @@
 #!/bin/sh
-# prepare-dep.sh DEPS_DIR ORIG SHA256 DEBIAN_GLOB SRC_TOP OUTDIR REVFILE
+# prepare-dep.sh DEPS_DIR ORIG SHA256 DEBIAN_GLOB SRC_TOP OUTDIR REVFILE [PATCH...]
 #
 # Checks the upstream tarball ORIG against its pinned SHA256, unpacks it into
 # OUTDIR, applies the Debian patches of the newest revision found in DEPS_DIR
 # (the archive serves only its newest one) and writes that revision to REVFILE.
+# Then applies our own PATCHes (patches/*.patch, -p1) in the order given and
+# lists their names, without directory and .patch, in REVFILE's .patches file
+# (empty when there are none): alter version and the SBOM name them.
 set -eu
 deps=$1 orig=$2 sum=$3 debglob=$4 top=$5 out=$6 revfile=$7
+shift 7
 got=$(sha256sum "$deps/$orig" | cut -d' ' -f1)
 if [ "$got" != "$sum" ]; then
 	echo "prepare-dep: $deps/$orig has sha256 $got, expected $sum" >&2
@@ -21,5 +25,12 @@ if [ -f "$out.tmp/$top/debian/patches/series" ]; then
 		patch -s -p1 -d "$out.tmp/$top" < "$out.tmp/$top/debian/patches/$p"
 	done
 fi
+mine=
+for p in "$@"; do
+	patch -s -p1 -d "$out.tmp/$top" < "$p"
+	mine="$mine$(basename "$p" .patch)
+"
+done
 rm -rf "$out" && mv "$out.tmp/$top" "$out" && rm -rf "$out.tmp"
 printf '%s\n' "$rev" > "$revfile"
+printf '%s' "$mine" > "${revfile%.rev}.patches"

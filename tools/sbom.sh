@@ -24,6 +24,23 @@ musl_src=$(dpkg-query -W -f='${source:Package}' musl-dev 2>/dev/null || echo mus
 musl_lib=$(dpkg -L musl-dev 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
 musl_sha=$( [ -n "$musl_lib" ] && sha "$musl_lib" || echo unknown)
 bssl_rev=$(rev bearssl)
+# Our own patches to BearSSL ($BUILD/bearssl.patches, from prepare-dep.sh):
+# CycloneDX pedigree patches by their file in the tree, and one property each
+# with the file's sha256.
+bssl_patches() {
+	[ -s "$BUILD/bearssl.patches" ] || return 0
+	sep=
+	while read -r p; do
+		printf '%s\n        {"type": "unofficial", "diff": {"url": "patches/%s.patch"}}' "$sep" "$p"
+		sep=,
+	done <"$BUILD/bearssl.patches"
+}
+bssl_patch_props() {
+	[ -s "$BUILD/bearssl.patches" ] || return 0
+	while read -r p; do
+		printf ',\n        {"name": "alter:local-patch", "value": "%s sha256:%s"}' "$p" "$(sha "patches/$p.patch")"
+	done <"$BUILD/bearssl.patches"
+}
 cjson_rev=$(rev cjson)
 # The compiled-in roots: Mozilla's list unless CA_BUNDLE names a file.
 roots() {
@@ -104,8 +121,8 @@ cat <<EOF
         "hashes": [{"alg": "SHA-256", "content": "$BEARSSL_SHA"}]}],
       "properties": [
         {"name": "debian:source", "value": "bearssl"},
-        {"name": "debian:revision", "value": "$bssl_rev"}
-      ]
+        {"name": "debian:revision", "value": "$bssl_rev"}$(bssl_patch_props)
+      ]$( [ -s "$BUILD/bearssl.patches" ] && printf ',\n      "pedigree": {"patches": [%s\n      ]}' "$(bssl_patches)")
     },
     {
       "type": "library",

@@ -152,7 +152,8 @@ def free_port():
 def start_nginx(chains, body):
     """One nginx in the foreground on loopback, one port per chain; its config,
     pid, logs and temp files all in the bench's temp dir.  nginx's TLS settings
-    are its defaults (OpenSSL 3 then chooses P-256 for ECDHE with BearSSL)."""
+    are its defaults (OpenSSL 3 then follows the client's order of groups: x25519
+    for alter, whose ClientHello lists it first)."""
     d = os.path.join(work, "nginx")
     for sub in ("tmp", "logs"):
         os.makedirs(os.path.join(d, sub))
@@ -357,8 +358,8 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
     fx = json.load(open(FIXTURE))["tokens"]["full"]
     nports = start_nginx(chains, json.dumps({k: v for k, v in fx.items() if k != "token"}))
     w("## One request against nginx, per chain shape\n")
-    w("nginx %s (Debian's package, its default TLS settings: it picks P-256 for ECDHE with "
-      "BearSSL's offer) on loopback serves `GET /v1/pats/me` from a file (401 without the "
+    w("nginx %s (Debian's package, its default TLS settings: it takes the client's first "
+      "group for ECDHE, x25519 with alter's offer) on loopback serves `GET /v1/pats/me` from a file (401 without the "
       "token). Each chain is made at bench time with openssl; alter, curl and Node.js get the "
       "same CA file and speak TLS 1.2. CPU: user + system time of the process from wait4, "
       "median of %d interleaved runs (ms). Instructions: valgrind --tool=callgrind "
@@ -409,7 +410,7 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
     w("curl spends most of its CPU time in the kernel loading about 30 shared libraries and "
       "reading OpenSSL's configuration, which callgrind does not count; alter's time is almost "
       "all public-key arithmetic, which it does. Where alter's instructions go and what was "
-      "chosen: docs/design.md, "Crypto choices".\n")
+      "chosen: docs/design.md, section \"Crypto choices\".\n")
 
     # Startup as a ratio.
     true = static_true()
@@ -487,8 +488,8 @@ https.get(process.env.BENCH_URL, o, (r) => { let b = '';
         w("| %s | %s | %s | %s | %s | %s |" % (tool, trust, ms(r["wall"]), ms(r["cpu"]),
                                                kib(r["rss"]), ins if ins else "not measured"))
     w("")
-    w("The reference server (Python's ssl) picks x25519 for ECDHE; the nginx rows above "
-      "show the chains and the P-256 key exchange real servers give.\n")
+    w("The reference server (Python's ssl) picks x25519 for ECDHE, as nginx does; the nginx "
+      "rows above show the chains real servers send.\n")
     a = results.get(("alter", "RSA chain: the CA file"))
     c = results.get(("curl (OpenSSL)", "RSA chain: the CA file"))
     n = results.get(("node https.get", "RSA chain: the CA file"))

@@ -23,6 +23,12 @@
 #   client.pem client.key        a client certificate issued by the root
 #                                (clientAuth), for --require-client-cert checks
 #   cadir/ca.pem                 a copy of ca.pem, for SSL_CERT_DIR tests
+#   rsa4096-ca.pem rsa4096-ca.key  root CA with an RSA 4096 key (the size of
+#                                ISRG Root X1), so a 4096-bit verification runs
+#   rsa4096-leaf.pem             RSA 2048 leaf (good.key) issued by that root,
+#                                the good names
+#   rsa4096-other.pem            another RSA 4096 root with the same name and
+#                                a different key: it must not verify that leaf
 #
 # The good names: DNS:localhost, DNS:*.localhost, DNS:alter.test,
 # DNS:api.alter.test, IP:127.0.0.1, IP:::1.
@@ -142,6 +148,10 @@ sign() {
 # while the CAs are made.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out/good.key" 2>/dev/null &
 rsa_pid=$!
+for r in rsa4096-ca rsa4096-other; do
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$out/$r.key" 2>/dev/null &
+	eval "${r#rsa4096-}_pid=\$!"
+done
 ec_key "$out/ca.key"
 ec_key "$out/int.key"
 ec_key "$out/good-ec.key"
@@ -189,6 +199,18 @@ sign rsa localhost "$out/ca.pem" "$out/ca.key" \
 	v3_leaf_rsa "$yesterday" "$next_year" "$out/ipwrong.pem"
 LEAF_SAN=$good_san
 cp "$out/good.pem" "$out/proxyhost.pem"
+
+# RSA 4096 roots: the same name on two keys; the leaf is issued by the first.
+wait "$ca_pid" "$other_pid"
+for r in rsa4096-ca rsa4096-other; do
+	csr "$out/$r.key" "$r"
+	openssl ca -batch -config "$state/ca.cnf" -notext -selfsign -keyfile "$out/$r.key" \
+		-subj "/O=alter tests/CN=alter test RSA 4096 root" -extensions v3_root \
+		-startdate "$yesterday" -enddate "$ca_end" -in "$state/$r.csr" -out "$out/$r.pem" 2>/dev/null
+done
+rm -f "$out/rsa4096-other.key"
+sign rsa localhost "$out/rsa4096-ca.pem" "$out/rsa4096-ca.key" \
+	v3_leaf_rsa "$yesterday" "$next_year" "$out/rsa4096-leaf.pem"
 
 # Self-signed leaf: not issued by the root.
 openssl req -new -x509 -config "$state/ca.cnf" -key "$out/selfsigned.key" -sha256 -days 365 \
