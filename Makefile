@@ -17,6 +17,9 @@ CA_BUNDLE = /etc/ssl/certs/ca-certificates.crt
 # Where the generated anchor table goes (tests build a second binary).
 ANCHORS_C = $(BUILD)/anchors.c
 ALTER     = alter
+# The target: the build host's (uname -m) by default; ARCH=aarch64 on an
+# x86_64 host cross-builds into $(BUILD)/aarch64/ (see "cross build" below).
+ARCH      = $(HOST_ARCH)
 # Set to 1 on Alpine to link its static bearssl-dev and cjson-dev instead.
 SYSTEM_LIBS = 0
 # make check-sanitize and make fuzz: clang with compiler-rt; seconds per fuzzer;
@@ -69,12 +72,63 @@ DEPS    = $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
+# ---- cross build: make ARCH=aarch64 (make check ARCH=aarch64) ----
+# Debian's packages only: gcc-aarch64-linux-gnu, musl-dev:arm64 (its
+# aarch64-linux-musl-gcc wrapper adds the specs file it ships,
+# /usr/lib/aarch64-linux-musl/musl-gcc.specs) and qemu-user-static, which
+# runs the tests' binaries, called by name (no binfmt needed).  ./dev.sh
+# cross installs them.  Everything lands in $(BUILD)/$(ARCH)/, the binary
+# too ($(BUILD)/aarch64/alter); BearSSL and cJSON are built there from the
+# same pinned sources.  The anchor table's generator is compiled for and
+# run on the build host.  Natively, STRIP is strip and EMU is empty.
+HOST_ARCH := $(shell uname -m)
+HOST_CC   := $(CC)
+HOST_BUILD := $(BUILD)
+STRIP     = strip
+EMU       =
+# aarch64: no unwind tables (gcc makes them by default there: 19 KB of
+# .eh_frame nothing reads), and the tiny code model (one ADR for an
+# address, not ADRP+ADD: the binary is far below its 1 MiB reach).
+ARCH_CFLAGS_aarch64 = -fno-unwind-tables -mcmodel=tiny
+ARCH_CFLAGS = $(ARCH_CFLAGS_$(ARCH))
+CFLAGS    += $(ARCH_CFLAGS)
+DEP_CFLAGS += $(ARCH_CFLAGS)
+ifneq ($(ARCH),$(HOST_ARCH))
+.DEFAULT_GOAL := all
+DEPS_DIR  := $(DEPS_DIR)
+BUILD     = $(HOST_BUILD)/$(ARCH)
+CC        = $(ARCH)-linux-musl-gcc
+ALTER     = $(BUILD)/alter
+STRIP     = $(ARCH)-linux-gnu-strip
+EMU       = qemu-$(ARCH)-static
+TESTTMP   = tests/tmp/$(ARCH)
+HOST_DEPS = $(HOST_BUILD)/src/bearssl/build/libbearssl.a $(HOST_BUILD)/obj/cJSON.o
+$(BUILD)/mkanchors: private CC = $(HOST_CC)
+$(BUILD)/mkanchors: private DEPLIBS = $(HOST_DEPS)
+$(BUILD)/mkanchors: private ARCH_CFLAGS =
+$(BUILD)/mkanchors: $(HOST_DEPS)
+$(HOST_DEPS):
+	$(MAKE) ARCH=$(HOST_ARCH) deps
+# The tests run alter through $(BUILD)/alter-emu, a two-line script that
+# execs qemu on it (absolute paths: some tests empty the environment), the
+# unit tests through $(EMU) (tests/run.sh); ALTER_BIN is the binary itself.
+$(BUILD)/alter-emu: $(ALTER)
+	printf '#!/bin/sh\nexec %s %s "$$@"\n' "$$(command -v $(EMU))" '$(CURDIR)/$(ALTER)' >$@
+	chmod 755 $@
+check: $(BUILD)/alter-emu
+check: private export EMU := $(EMU)
+check: private export BUILD := $(BUILD)
+check: private export ARCH := $(ARCH)
+check: private export ALTER := $(CURDIR)/$(BUILD)/alter-emu
+check: private export ALTER_BIN := $(CURDIR)/$(ALTER)
+endif
+
 .PHONY: all check demo clean install uninstall sbom reproduce-check deps bench
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
 	$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
-	strip --strip-all -o $@ $@.unstripped
+	$(STRIP) --strip-all -o $@ $@.unstripped
 
 $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -146,7 +200,7 @@ FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
 
 $(BUILD)/completion/%: $(ALTER)
 	mkdir -p $(@D)
-	$(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
+	$(EMU) $(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
 
 install: $(ALTER) $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -278,3 +332,4 @@ check-valgrind: $(GLIBC_DIR)/alter $(TESTTMP)/pki/ca.pem
 # Every harness for FUZZ_SECONDS, starting from its committed corpus.
 fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_NAMES)
+

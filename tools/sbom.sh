@@ -8,6 +8,9 @@
 # $BUILD/*.rev, the upstream tarballs by their sha256 pinned in the
 # Makefile) and the CA bundle of the compiled-in roots.  The output depends
 # only on those inputs and SOURCE_DATE_EPOCH, so it is reproducible too.
+# ARCH (uname -m style, the build host's by default) picks the musl-dev of
+# the target (musl-dev:arm64 for aarch64).  Every component states its
+# licence (SPDX id).
 set -eu
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 rev() { cat "$BUILD/$1.rev" 2>/dev/null || echo system; }
@@ -17,9 +20,17 @@ upstream() { echo "$1" | sed 's/^[^_]*_//; s/\.orig\.tar\..*//; s/+dfsg.*//'; }
 purl() { echo "pkg:deb/debian/$1@$(echo "$2" | sed 's/+/%2B/g')?arch=source"; }
 pool() { echo "https://deb.debian.org/debian/pool/main/$(echo "$1" | cut -c1)/$1/$2"; }
 
-musl_rev=$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || echo unknown)
-musl_src=$(dpkg-query -W -f='${source:Package}' musl-dev 2>/dev/null || echo musl)
-musl_lib=$(dpkg -L musl-dev 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
+arch=${ARCH:-$(uname -m)}
+case $arch in
+x86_64) deb_arch=amd64 ;;
+aarch64) deb_arch=arm64 ;;
+*) deb_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown) ;;
+esac
+# musl-dev:ARCH: with a second architecture installed, plain musl-dev is ambiguous.
+musl_pkg=musl-dev:$deb_arch
+musl_rev=$(dpkg-query -W -f='${Version}' "$musl_pkg" 2>/dev/null || echo unknown)
+musl_src=$(dpkg-query -W -f='${source:Package}' "$musl_pkg" 2>/dev/null || echo musl)
+musl_lib=$(dpkg -L "$musl_pkg" 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
 musl_sha=$( [ -n "$musl_lib" ] && sha "$musl_lib" || echo unknown)
 ca_rev=local
 [ "$CA_BUNDLE" != /etc/ssl/certs/ca-certificates.crt ] ||
@@ -41,7 +52,9 @@ cat <<EOF
       "bom-ref": "alter",
       "name": "alter",
       "version": "$VERSION",
-      "description": "static musl binary, built with $CC",
+      "description": "static musl binary for $arch-linux-musl, built with $CC",
+      "licenses": [{"license": {"id": "MIT"}}],
+      "properties": [{"name": "alter:target", "value": "$arch-linux-musl"}],
       "hashes": [{"alg": "SHA-256", "content": "$(sha "$ALTER")"}]
     }
   },
@@ -52,9 +65,11 @@ cat <<EOF
       "name": "musl",
       "version": "${musl_rev%-*}",
       "purl": "$(purl "$musl_src" "$musl_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "C library, linked statically from the build host's musl-dev",
       "properties": [
         {"name": "debian:source", "value": "$musl_src"},
+        {"name": "debian:package", "value": "$musl_pkg"},
         {"name": "debian:revision", "value": "$musl_rev"},
         {"name": "sha256:libc.a", "value": "$musl_sha"}
       ]
@@ -65,6 +80,7 @@ cat <<EOF
       "name": "BearSSL",
       "version": "$(upstream "$BEARSSL_ORIG")",
       "purl": "$(purl bearssl "$bssl_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "TLS 1.2 library, built from source with the Debian revision's patches",
       "externalReferences": [{"type": "distribution", "url": "$(pool bearssl "$BEARSSL_ORIG")",
         "hashes": [{"alg": "SHA-256", "content": "$BEARSSL_SHA"}]}],
@@ -79,6 +95,7 @@ cat <<EOF
       "name": "cJSON",
       "version": "$(upstream "$CJSON_ORIG")",
       "purl": "$(purl cjson "$cjson_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "JSON parser, built from source with the Debian revision's patches",
       "externalReferences": [{"type": "distribution", "url": "$(pool cjson "$CJSON_ORIG")",
         "hashes": [{"alg": "SHA-256", "content": "$CJSON_SHA"}]}],
@@ -92,6 +109,7 @@ cat <<EOF
       "bom-ref": "ca-bundle",
       "name": "ca-certificates",
       "version": "$ca_rev",
+      "licenses": [{"license": {"id": "MPL-2.0"}}],
       "description": "the CA bundle compiled in as last-resort trust anchors ($CA_BUNDLE)",
       "hashes": [{"alg": "SHA-256", "content": "$(sha "$CA_BUNDLE")"}]
     }
