@@ -233,7 +233,7 @@ reproduce-check: $(DEPS_DIR)/.fetched
 check: $(COMPLETIONS) $(BUILD)/sbom.json
 
 clean:
-	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
+	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp $(DIST)
 
 # The test PKI and a binary whose compiled-in roots are the test CA.
 $(TESTTMP)/pki/ca.pem: tests/mkcerts.sh
@@ -333,3 +333,21 @@ check-valgrind: $(GLIBC_DIR)/alter $(TESTTMP)/pki/ca.pem
 fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_NAMES)
 
+# ---- release archives: make dist ----
+# One archive per architecture of DIST_ARCHES (each built by make ARCH=A:
+# the build host's natively, the other cross-compiled), each with its
+# CycloneDX SBOM, and SHA256SUMS over all of them (tools/dist.sh).
+# make reproduce-check builds dist/ twice from clean clones and compares.
+DIST        = dist
+DIST_ARCHES = x86_64 aarch64
+DIST_NAME   = alter-$(VERSION)-linux-$(ARCH)
+.PHONY: dist dist-arch
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	for a in $(DIST_ARCHES); do $(MAKE) ARCH=$$a dist-arch || exit 1; done
+	cd $(DIST) && LC_ALL=C sha256sum alter-* >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	cat $(DIST)/SHA256SUMS
+
+dist-arch: $(ALTER) $(COMPLETIONS) $(BUILD)/sbom.json LICENSE README.md alter.1
+	mkdir -p $(DIST)
+	tools/dist.sh $(DIST) $(ARCH) $(VERSION) $(ALTER) $(BUILD)/completion $(BUILD)/sbom.json
