@@ -28,12 +28,13 @@ test_expect_success 'the installed completion scripts are what the binary prints
 	alter completion fish >expect && cmp expect dest/usr/share/fish/vendor_completions.d/alter.fish
 '
 
+# (under emulation, through $EMU: make check ARCH=aarch64 installs the aarch64 binary)
 test_expect_success 'the installed binary runs' '
-	dest/usr/bin/alter --version >out && test_grep "alter 0.1.0" out
+	$EMU dest/usr/bin/alter --version >out && test_grep "alter 0.1.0" out
 '
 
 test_expect_success 'make install honours PREFIX alone, and make uninstall removes every file' '
-	mk install DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
+	mk install ${ARCH:+ARCH=$ARCH} DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
 	test -x opt/opt/alter/bin/alter && test -f opt/opt/alter/share/man/man1/alter.1 &&
 	mk uninstall DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
 	(cd opt && find . -type f) >files && ! test -s files
