@@ -94,6 +94,9 @@ ARCH_CFLAGS_aarch64 = -fno-unwind-tables -mcmodel=tiny -fno-pie
 ARCH_CFLAGS = $(ARCH_CFLAGS_$(ARCH))
 CFLAGS    += $(ARCH_CFLAGS)
 DEP_CFLAGS += $(ARCH_CFLAGS)
+# tools/sbom.sh and the tests read it (never an ARCH from the caller's
+# environment: the assignment above wins over it).
+export ARCH
 ifneq ($(ARCH),$(HOST_ARCH))
 .DEFAULT_GOAL := all
 DEPS_DIR  := $(DEPS_DIR)
@@ -120,7 +123,6 @@ EMU_BIN  := $(CURDIR)/$(ALTER)
 check: $(BUILD)/alter-emu
 check: private export EMU := $(EMU)
 check: private export BUILD := $(BUILD)
-check: private export ARCH := $(ARCH)
 check: private export ALTER := $(CURDIR)/$(BUILD)/alter-emu
 check: private export ALTER_BIN := $(EMU_BIN)
 endif
@@ -342,7 +344,6 @@ fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 # make reproduce-check builds dist/ twice from clean clones and compares.
 DIST        = dist
 DIST_ARCHES = x86_64 aarch64
-DIST_NAME   = alter-$(VERSION)-linux-$(ARCH)
 .PHONY: dist dist-arch
 dist:
 	rm -rf $(DIST) && mkdir -p $(DIST)

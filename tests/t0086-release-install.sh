@@ -121,7 +121,7 @@ test_expect_success 'an archive: sorted entries, root:root, fixed modes, mtime S
 		grep " $n/alter$" long | grep -q "^-rwxr-xr-x" &&
 		grep " $n/LICENSE$" long | grep -q "^-rw-r--r--" &&
 		mt=$(python3 -c "import sys,tarfile; print(sorted({m.mtime for m in tarfile.open(sys.argv[1])}))" "$t") &&
-		test "$mt" = "[$(git -C "$TOP" log -1 --format=%ct)]" &&
+		test "$mt" = "[${SOURCE_DATE_EPOCH:-$(git -C "$TOP" log -1 --format=%ct)}]" &&
 		od -A n -t x1 -j 3 -N 5 "$t" | tr -d " " >hdr && echo 0000000000 >expect && test_cmp expect hdr ||
 		return 1
 	done
