@@ -347,6 +347,8 @@ DIST_ARCHES = x86_64 aarch64
 .PHONY: dist dist-arch
 dist:
 	rm -rf $(DIST) && mkdir -p $(DIST)
+	# Made again: their timestamp is SOURCE_DATE_EPOCH, which no prerequisite tracks.
+	rm -f $(HOST_BUILD)/sbom.json $(HOST_BUILD)/*/sbom.json
 	for a in $(DIST_ARCHES); do $(MAKE) ARCH=$$a dist-arch || exit 1; done
 	cd $(DIST) && LC_ALL=C sha256sum alter-* >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 	cat $(DIST)/SHA256SUMS
