@@ -111,7 +111,7 @@ $(BUILD)/mkanchors: private CC = $(HOST_CC)
 $(BUILD)/mkanchors: private DEPLIBS = $(HOST_DEPS)
 $(BUILD)/mkanchors: private ARCH_CFLAGS =
 $(BUILD)/mkanchors: $(HOST_DEPS)
-$(HOST_DEPS):
+$(HOST_DEPS) &:
 	$(MAKE) ARCH=$(HOST_ARCH) deps
 # The tests run alter through $(BUILD)/alter-emu, a two-line script that
 # execs qemu on it (absolute paths: some tests empty the environment), the
