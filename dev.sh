@@ -27,11 +27,11 @@ fi
 if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
 case " $need " in
 *:arm64*)
-	# musl-dev:arm64 needs arm64 known to dpkg, then a fresh index.
+	# musl-dev:arm64 needs arm64 known to dpkg, then a fresh index (the
+	# apt-get update below: musl-dev:arm64 is missing then).
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		echo "dev.sh: dpkg --add-architecture arm64" >&2
 		$sudo dpkg --add-architecture arm64
-		$sudo apt-get update -q >/dev/null
 	fi ;;
 esac
 missing=
