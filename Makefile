@@ -93,7 +93,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c endpoints.c
+LIBSRC = util.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c endpoints.c fmt.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
           $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
@@ -254,6 +254,16 @@ $(BUILD)/deps.h: $(DEPS) | $(OBJ)
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
+# fmt.c (the binary's printf family and strtod) against glibc's, both built
+# with the host's gcc, fmt.c's functions renamed fmt_*; run with the unit
+# tests (natively: it is a host program).
+$(HOST_BUILD)/unit_fmt_glibc: tests/helper/fmt_glibc.c fmt.c tests/unit.h
+	$(call say,CC,$<)gcc -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Wshadow -Werror \
+	    '-DFMT_NAME(n)=fmt_##n' -o $@ tests/helper/fmt_glibc.c fmt.c -lm
+ifeq ($(ARCH),$(HOST_ARCH))
+check: $(HOST_BUILD)/unit_fmt_glibc
+endif
+
 # Every fuzz corpus file replayed through its harness (tests/fuzz/replay.c).
 $(BUILD)/unit_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ) $(DEPS)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror -DCORPUS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
@@ -357,7 +367,8 @@ SAN_ENV   = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:exitcode=86
 # The fuzzers link the ASan build's BearSSL: they need no coverage of it,
 # and one sanitized BearSSL build fewer saves CI minutes.
 vbssl = $(if $(filter $(FUZZ_DIR),$(1)),$(ASAN_DIR),$(1))/bearssl/libbearssl.a
-vlibs = $(LIBOBJ:$(OBJ)/%=$(1)/%) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
+# fmt.c replaces musl's printf and strtod; these builds keep glibc's (and ASan's interceptors).
+vlibs = $(filter-out $(1)/fmt.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
 define variant
 $(1)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h | $(1)
 	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<
