@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../unit.h"
 
@@ -233,6 +236,32 @@ check_strtod(void)
 	CHECK(bad == 0, "strtod agrees with glibc bit for bit on %d random numbers (%s)", 3 * n, why);
 }
 
+/* A conversion fmt.c does not do stops the process (SIGABRT, a message on
+ * stderr): never a wrong or missing piece of output. */
+static void
+check_refusal(void)
+{
+	static const char *const fmts[] = { "%f", "%e", "%p", "%+d", "%#x", "%.3d", "%hd", "%ls", "%q" };
+	int i, st, aborted = 0;
+	pid_t pid;
+
+	for (i = 0; i < (int)(sizeof(fmts) / sizeof(fmts[0])); i++) {
+		char buf[64];
+
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			(void)!freopen("/dev/null", "w", stderr);
+			fmt_snprintf(buf, sizeof(buf), fmts[i] + 0, 1.0, 1.0);
+			_exit(0);
+		}
+		if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT)
+			aborted++;
+		else
+			snprintf(why, sizeof(why), "%s was not refused", fmts[i]);
+	}
+	CHECK(aborted == i, "%d unsupported conversions abort (%s)", i, why);
+}
+
 int
 main(void)
 {
@@ -242,5 +271,6 @@ main(void)
 	check_g();
 	check_buffers();
 	check_strtod();
+	check_refusal();
 	return unit_done();
 }
