@@ -20,6 +20,9 @@ CA_BUNDLE =
 # Where the generated anchor table goes (tests build a second binary).
 ANCHORS_C = $(BUILD)/anchors.c
 ALTER     = alter
+# The target: the build host's (uname -m) by default; ARCH=aarch64 on an
+# x86_64 host cross-builds into $(BUILD)/aarch64/ (see "cross build" below).
+ARCH      = $(HOST_ARCH)
 # Set to 1 on Alpine to link its static bearssl-dev and cjson-dev instead.
 SYSTEM_LIBS = 0
 # make check-sanitize and make fuzz: clang with compiler-rt; seconds per fuzzer;
@@ -90,7 +93,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c json_print.c json_out.c width.c endpoints.c
+LIBSRC = util.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c json_print.c json_out.c width.c endpoints.c fmt.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
           $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
@@ -109,12 +112,71 @@ DEPS    = $(HOT_OBJ) $(BSSL)/build/libbearssl.a $(OBJ)/cJSON.o
 endif
 ALL_CFLAGS = $(CFLAGS) -DALTER_VERSION='"$(VERSION)"' -I. -I$(BUILD) $(DEPINC)
 
+# ---- cross build: make ARCH=aarch64 (make check ARCH=aarch64) ----
+# Debian's packages only: gcc-aarch64-linux-gnu, musl-dev:arm64 (its
+# aarch64-linux-musl-gcc wrapper adds the specs file it ships,
+# /usr/lib/aarch64-linux-musl/musl-gcc.specs) and qemu-user-static, which
+# runs the tests' binaries, called by name (no binfmt needed).  ./dev.sh
+# cross installs them.  Everything lands in $(BUILD)/$(ARCH)/, the binary
+# too ($(BUILD)/aarch64/alter); BearSSL and cJSON are built there from the
+# same pinned sources.  The anchor table's generator is compiled for and
+# run on the build host.  Natively, STRIP is strip and EMU is empty.
+HOST_ARCH := $(shell uname -m)
+HOST_CC   := $(CC)
+HOST_BUILD := $(BUILD)
+STRIP     = strip
+EMU       =
+# aarch64: no unwind tables (gcc makes them by default there: 19 KB of
+# .eh_frame nothing reads), and the tiny code model (one ADR for an
+# address, not ADRP+ADD: the binary is far below its 1 MiB reach), and no
+# position-independent code (the static binary is not PIE anyway): 24 KB less.
+ARCH_CFLAGS_aarch64 = -fno-unwind-tables -mcmodel=tiny -fno-pie
+ARCH_CFLAGS = $(ARCH_CFLAGS_$(ARCH))
+CFLAGS    += $(ARCH_CFLAGS)
+DEP_CFLAGS += $(ARCH_CFLAGS)
+# tools/sbom.sh and the tests read it (never an ARCH from the caller's
+# environment: the assignment above wins over it).
+export ARCH
+ifneq ($(ARCH),$(HOST_ARCH))
+.DEFAULT_GOAL := all
+DEPS_DIR  := $(DEPS_DIR)
+BUILD     = $(HOST_BUILD)/$(ARCH)
+CC        = $(ARCH)-linux-musl-gcc
+ALTER     = $(BUILD)/alter
+STRIP     = $(ARCH)-linux-gnu-strip
+AR        = $(ARCH)-linux-gnu-gcc-ar
+EMU       = qemu-$(ARCH)-static
+TESTTMP   = tests/tmp/$(ARCH)
+# Both host tools (the anchor table's generator and the certdata.txt
+# reader) are compiled for the build host and run there.
+HOST_DEPS = $(HOT_SRC:%.c=$(HOST_BUILD)/obj/hot/%.o) $(HOST_BUILD)/src/bearssl/build/libbearssl.a \
+            $(HOST_BUILD)/obj/cJSON.o
+$(BUILD)/mkanchors $(BUILD)/certdata: private CC = $(HOST_CC)
+$(BUILD)/mkanchors $(BUILD)/certdata: private ARCH_CFLAGS =
+$(BUILD)/mkanchors: private DEPLIBS = $(HOST_DEPS)
+$(BUILD)/mkanchors: $(HOST_DEPS)
+$(HOST_DEPS) &:
+	$(Q)$(MAKE) $(if $(Q),-s --no-print-directory) ARCH=$(HOST_ARCH) deps
+# The tests run alter through $(BUILD)/alter-emu, a two-line script that
+# execs qemu on it (absolute paths: some tests empty the environment), the
+# unit tests through $(EMU) (tests/run.sh); ALTER_BIN is the binary itself.
+$(BUILD)/alter-emu: $(ALTER)
+	$(call say,GEN,$@)printf '#!/bin/sh\nexec %s %s "$$@"\n' "$$(command -v $(EMU))" '$(CURDIR)/$(ALTER)' >$@
+	$(Q)chmod 755 $@
+EMU_BIN  := $(CURDIR)/$(ALTER)
+check: $(BUILD)/alter-emu
+check: private export EMU := $(EMU)
+check: private export BUILD := $(BUILD)
+check: private export ALTER := $(CURDIR)/$(BUILD)/alter-emu
+check: private export ALTER_BIN := $(EMU_BIN)
+endif
+
 .PHONY: all check demo clean install uninstall sbom reproduce-check deps bench FORCE
 all: $(ALTER)
 
 $(ALTER): $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@.unstripped $(TOOLOBJ) $(LIBOBJ) $(ANCHORS_C:.c=.o) $(DEPLIBS)
-	$(call say,STRIP,$@)strip --strip-all -R .comment -o $@ $@.unstripped
+	$(call say,STRIP,$@)$(STRIP) --strip-all -R .comment -o $@ $@.unstripped
 
 $(OBJ)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h $(DEPS) | $(OBJ)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -197,6 +259,16 @@ $(BUILD)/deps.h: $(DEPS) | $(OBJ)
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
+# fmt.c (the binary's printf family and strtod) against glibc's, both built
+# with the host's gcc, fmt.c's functions renamed fmt_*; run with the unit
+# tests (natively: it is a host program).
+$(HOST_BUILD)/unit_fmt_glibc: tests/helper/fmt_glibc.c fmt.c tests/unit.h
+	$(call say,CC,$<)gcc -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Wshadow -Werror \
+	    '-DFMT_NAME(n)=fmt_##n' -o $@ tests/helper/fmt_glibc.c fmt.c -lm
+ifeq ($(ARCH),$(HOST_ARCH))
+check: $(HOST_BUILD)/unit_fmt_glibc
+endif
+
 # Every fuzz corpus file replayed through its harness (tests/fuzz/replay.c).
 $(BUILD)/unit_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ) $(DEPS)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror -DCORPUS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
@@ -218,7 +290,7 @@ FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
 
 $(BUILD)/completion/%: $(ALTER)
 	$(Q)mkdir -p $(@D)
-	$(call say,GEN,$@)$(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)$(EMU) $(abspath $(ALTER)) completion $* > $@.tmp && mv $@.tmp $@
 
 install: $(ALTER) $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -252,7 +324,7 @@ reproduce-check: $(DEPS_DIR)/.fetched $(DEPS_DIR)/$(CERTDATA_TAR)
 check: $(COMPLETIONS) $(BUILD)/sbom.json
 
 clean:
-	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp
+	rm -rf $(BUILD) $(ALTER) $(ALTER).unstripped tests/tmp $(DIST)
 
 # The test PKI and a binary whose compiled-in roots are the test CA.
 $(TESTTMP)/pki/ca.pem: tests/helper/mkcerts.sh
@@ -300,7 +372,8 @@ SAN_ENV   = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:exitcode=86
 # The fuzzers link the ASan build's BearSSL: they need no coverage of it,
 # and one sanitized BearSSL build fewer saves CI minutes.
 vbssl = $(if $(filter $(FUZZ_DIR),$(1)),$(ASAN_DIR),$(1))/bearssl/libbearssl.a
-vlibs = $(LIBOBJ:$(OBJ)/%=$(1)/%) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
+# fmt.c replaces musl's printf and strtod; these builds keep glibc's (and ASan's interceptors).
+vlibs = $(filter-out $(1)/fmt.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
 define variant
 $(1)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h | $(1)
 	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<
@@ -351,3 +424,23 @@ check-valgrind: $(GLIBC_DIR)/alter $(TESTTMP)/pki/ca.pem
 # Every harness for FUZZ_SECONDS, starting from its committed corpus.
 fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_NAMES)
+
+# ---- release archives: make dist ----
+# One archive per architecture of DIST_ARCHES (each built by make ARCH=A:
+# the build host's natively, the other cross-compiled), each with its
+# CycloneDX SBOM, and SHA256SUMS over all of them (tools/dist.sh).
+# make reproduce-check builds dist/ twice from clean clones and compares.
+DIST        = dist
+DIST_ARCHES = x86_64 aarch64
+.PHONY: dist dist-arch
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	# Made again: their timestamp is SOURCE_DATE_EPOCH, which no prerequisite tracks.
+	rm -f $(HOST_BUILD)/sbom.json $(HOST_BUILD)/*/sbom.json
+	for a in $(DIST_ARCHES); do $(MAKE) ARCH=$$a dist-arch || exit 1; done
+	cd $(DIST) && LC_ALL=C sha256sum alter-* >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	cat $(DIST)/SHA256SUMS
+
+dist-arch: $(ALTER) $(COMPLETIONS) $(BUILD)/sbom.json LICENSE README.md alter.1
+	mkdir -p $(DIST)
+	tools/dist.sh $(DIST) $(ARCH) $(VERSION) $(ALTER) $(BUILD)/completion $(BUILD)/sbom.json

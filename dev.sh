@@ -5,9 +5,12 @@
 #                    (in a temporary directory: the checkout is left as it was)
 #   ./dev.sh check   build alter and run the whole test suite (make check)
 #   ./dev.sh deps    only install what the build and tests need
+#   ./dev.sh cross   also install the aarch64 cross build's packages (then
+#                    make ARCH=aarch64, make check ARCH=aarch64, make dist)
 #
 # It installs the missing Debian packages (as root, or through sudo), then
-# runs make.  Nothing else on the machine is changed.
+# runs make.  Nothing else on the machine is changed (./dev.sh cross also
+# adds arm64 to dpkg's architectures, which multiarch packages need).
 set -eu
 cd "$(dirname "$0")"
 
@@ -17,13 +20,28 @@ cd "$(dirname "$0")"
 # never uses the system service Debian's package starts).
 need="make gcc musl-tools python3 openssl ca-certificates xz-utils patch binutils coreutils
     groff-base man-db zsh fish git nginx nodejs curl valgrind"
+# ./dev.sh cross: the cross compiler, musl for arm64 (multiarch: its libc.a,
+# headers and the specs file its aarch64-linux-musl-gcc wrapper uses), and
+# qemu-aarch64-static, which make check ARCH=aarch64 calls by name.
+if [ "${1:-}" = cross ]; then
+	need="$need gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user-static"
+fi
+if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
+case " $need " in
+*:arm64*)
+	# musl-dev:arm64 needs arm64 known to dpkg, then a fresh index (the
+	# apt-get update below: musl-dev:arm64 is missing then).
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		echo "dev.sh: dpkg --add-architecture arm64" >&2
+		$sudo dpkg --add-architecture arm64
+	fi ;;
+esac
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	echo "dev.sh: installing$missing" >&2
-	if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
 	$sudo apt-get update -q >/dev/null
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
@@ -35,6 +53,6 @@ demo)	# The session is the first screen: the build's lines go to build/build.log
 	make >build/build.log 2>&1 || { cat build/build.log >&2; exit 1; }
 	exec make demo ;;
 check)	exec make check ;;
-deps)	exit 0 ;;
+deps|cross)	exit 0 ;;
 *)	exec make "$@" ;;
 esac

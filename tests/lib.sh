@@ -14,6 +14,10 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 ALTER=${ALTER:-$TOP/alter}
+# The binary itself, when ALTER is a wrapper that runs it (make check
+# ARCH=aarch64: $EMU, qemu-aarch64-static, runs it under emulation).
+ALTER_BIN=${ALTER_BIN:-$ALTER}
+EMU=${EMU:-}
 PKI=${PKI:-$TOP/tests/tmp/pki}
 name=$(basename "$0" .sh)
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/alter-$name.XXXXXX") || exit 1

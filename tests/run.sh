@@ -4,6 +4,8 @@
 # JOBS=N runs N test files at once (each has its own trash directory and
 # server ports); their output is printed in order once all have ended.
 # TESTS='tests/t001*.sh ...' runs only those shell tests.
+# EMU=qemu-aarch64-static runs the unit tests under user-mode emulation
+# (make check ARCH=aarch64 sets it and points ALTER at the emulated binary).
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 JOBS=${JOBS:-1}
@@ -35,7 +37,7 @@ if [ "$JOBS" -gt 1 ]; then
 	rm -rf "$res" && mkdir -p "$res"
 	printf '%s\n' $tests | xargs -n 1 -P "$JOBS" sh -c '
 		r=$0/$(echo "$1" | tr / _)
-		case "$1" in *.sh) sh "$1" ;; *) "$1" ;; esac >"$r.out" 2>&1
+		case "$1" in *.sh) sh "$1" ;; *) $EMU "$1" ;; esac >"$r.out" 2>&1
 		echo $? >"$r.rc"' "$res"
 	for t in $tests; do
 		r=$res/$(echo "$t" | tr / _)
@@ -46,7 +48,7 @@ else
 	for t in $tests; do
 		case "$t" in
 		*.sh) out=$(sh "$t" 2>&1) ;;
-		*) out=$("$t" 2>&1) ;;
+		*) out=$($EMU "$t" 2>&1) ;;
 		esac
 		report "$t" $? "$out"
 	done

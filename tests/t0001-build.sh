@@ -4,17 +4,28 @@ test_description='the binary is static, small, and says what it is'
 
 if [ -n "${SANITIZE:-}" ]; then
 	test_skip 'alter is statically linked' 'sanitizer build'
+	test_skip 'alter is built for the target' 'sanitizer build'
 	test_skip 'alter is at most 300 KiB stripped' 'sanitizer build'
 else
 test_expect_success 'alter is statically linked: no dynamic section, no interpreter' '
-	readelf -d "$ALTER" >dyn 2>&1;
+	readelf -d "$ALTER_BIN" >dyn 2>&1;
 	test_grep "no dynamic section" dyn &&
-	readelf -l "$ALTER" >phdr &&
+	readelf -l "$ALTER_BIN" >phdr &&
 	test_no_grep "INTERP" phdr
 '
 
+# make check ARCH=aarch64 runs this file against the aarch64 binary.
+test_expect_success "alter is built for ${ARCH:-$(uname -m)}" '
+	readelf -h "$ALTER_BIN" >hdr &&
+	case "${ARCH:-$(uname -m)}" in
+	x86_64) test_grep "Advanced Micro Devices X86-64" hdr ;;
+	aarch64) test_grep "AArch64" hdr ;;
+	*) echo "# no machine name known for ${ARCH:-$(uname -m)}"; false ;;
+	esac
+'
+
 test_expect_success 'alter is at most 300 KiB stripped' '
-	size=$(stat -c %s "$ALTER") &&
+	size=$(stat -c %s "$ALTER_BIN") &&
 	echo "size $size" &&
 	test "$size" -le 307200
 '

@@ -6,7 +6,7 @@ test_description='make install: the binary, the manual page and three completion
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$TOP" "$@"; }
 
 test_expect_success 'make install DESTDIR=... PREFIX=/usr installs the three kinds of file' '
-	{ mk install DESTDIR="$TRASH/dest" PREFIX=/usr >make.out 2>&1 || { cat make.out; exit 1; }; } &&
+	{ mk install ${ARCH:+ARCH=$ARCH} DESTDIR="$TRASH/dest" PREFIX=/usr >make.out 2>&1 || { cat make.out; exit 1; }; } &&
 	(cd dest && find . -type f | sort) >files &&
 	cat >expect <<-\EOF &&
 	./usr/bin/alter
@@ -16,24 +16,25 @@ test_expect_success 'make install DESTDIR=... PREFIX=/usr installs the three kin
 	./usr/share/zsh/site-functions/_alter
 	EOF
 	test_cmp expect files &&
-	cmp dest/usr/bin/alter "$TOP/alter" &&
+	cmp dest/usr/bin/alter "$ALTER_BIN" &&
 	test "$(stat -c %a dest/usr/bin/alter)" = 755 &&
 	test "$(stat -c %a dest/usr/share/man/man1/alter.1)" = 644 &&
 	cmp dest/usr/share/man/man1/alter.1 "$TOP/alter.1"
 '
 
 test_expect_success 'the installed completion scripts are what the binary prints' '
-	"$TOP/alter" completion bash >expect && cmp expect dest/usr/share/bash-completion/completions/alter &&
-	"$TOP/alter" completion zsh >expect && cmp expect dest/usr/share/zsh/site-functions/_alter &&
-	"$TOP/alter" completion fish >expect && cmp expect dest/usr/share/fish/vendor_completions.d/alter.fish
+	alter completion bash >expect && cmp expect dest/usr/share/bash-completion/completions/alter &&
+	alter completion zsh >expect && cmp expect dest/usr/share/zsh/site-functions/_alter &&
+	alter completion fish >expect && cmp expect dest/usr/share/fish/vendor_completions.d/alter.fish
 '
 
+# (under emulation, through $EMU: make check ARCH=aarch64 installs the aarch64 binary)
 test_expect_success 'the installed binary runs' '
-	dest/usr/bin/alter --version >out && test_grep "alter 0.1.0" out
+	$EMU dest/usr/bin/alter --version >out && test_grep "alter 0.1.0" out
 '
 
 test_expect_success 'make install honours PREFIX alone, and make uninstall removes every file' '
-	mk install DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
+	mk install ${ARCH:+ARCH=$ARCH} DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
 	test -x opt/opt/alter/bin/alter && test -f opt/opt/alter/share/man/man1/alter.1 &&
 	mk uninstall DESTDIR="$TRASH/opt" PREFIX=/opt/alter >out 2>&1 &&
 	(cd opt && find . -type f) >files && ! test -s files
@@ -41,7 +42,7 @@ test_expect_success 'make install honours PREFIX alone, and make uninstall remov
 
 test_expect_success 'alter.1 carries the version the binary prints' '
 	v=$(sed -n "s/^\.TH ALTER 1 [0-9-]* \"alter \([^\"]*\)\".*/\1/p" "$TOP/alter.1") &&
-	test -n "$v" && "$TOP/alter" --version | head -n 1 | grep -q -F "alter $v "
+	test -n "$v" && alter --version | head -n 1 | grep -q -F "alter $v "
 '
 
 if ! command -v groff >/dev/null 2>&1 || ! command -v man >/dev/null 2>&1; then

@@ -14,7 +14,7 @@ print(eval(sys.argv[2]))' "$SBOM" "$1"
 }
 pin() { sed -n "s/^$1 *= *//p" "$TOP/Makefile"; }
 
-if [ ! -f "$SBOM" ] || [ "$SBOM" -ot "$TOP/alter" ]; then
+if [ ! -f "$SBOM" ] || [ "$SBOM" -ot "$ALTER_BIN" ]; then
 	test_skip 'the SBOM is CycloneDX 1.5 JSON' 'run make sbom (make check does) first'
 	test_done
 	exit
@@ -24,7 +24,7 @@ test_expect_success 'the SBOM is CycloneDX 1.5 JSON describing the binary by sha
 	test "$(field d[\"bomFormat\"])" = CycloneDX &&
 	test "$(field d[\"specVersion\"])" = 1.5 &&
 	test "$(field d[\"metadata\"][\"component\"][\"hashes\"][0][\"content\"])" = \
-	    "$(sha256sum <"$TOP/alter" | cut -d" " -f1)"
+	    "$(sha256sum <"$ALTER_BIN" | cut -d" " -f1)"
 '
 
 test_expect_success 'it lists musl, BearSSL, cJSON and the compiled-in root list' '
@@ -34,7 +34,7 @@ test_expect_success 'it lists musl, BearSSL, cJSON and the compiled-in root list
 '
 
 test_expect_success 'versions and Debian revisions are the ones alter version prints' '
-	"$TOP/alter" version >version &&
+	alter version >version &&
 	bv=$(field c[\"BearSSL\"][\"version\"]) && br=$(field p[\"BearSSL\"][\"debian:revision\"]) &&
 	cv=$(field c[\"cJSON\"][\"version\"]) && cr=$(field p[\"cJSON\"][\"debian:revision\"]) &&
 	test_grep "BearSSL $bv (Debian source $br)" version &&
@@ -73,7 +73,7 @@ test_expect_success 'the upstream tarballs carry the sha256 pinned in the Makefi
 '
 
 test_expect_success 'the root list is the pinned Mozilla tarball alter version names, MPL-2.0' '
-	"$TOP/alter" version >version &&
+	alter version >version &&
 	v=$(field c[\"ca-certificates\"][\"version\"]) &&
 	test "$v" = "$(cat "$TOP/${BUILD:-build}/certdata.rev")" &&
 	test_grep "compiled-in Mozilla roots (Debian ca-certificates $v), " version &&
@@ -82,6 +82,25 @@ test_expect_success 'the root list is the pinned Mozilla tarball alter version n
 	    "$(pin CERTDATA_SHA)" &&
 	test "$(field c[\"ca-certificates\"][\"licenses\"][0][\"license\"][\"id\"])" = MPL-2.0 &&
 	test "$(field p[\"ca-certificates\"][\"debian:source\"])" = ca-certificates
+'
+
+test_expect_success 'every component states its licence: MIT for alter, musl, BearSSL and cJSON' '
+	lic() { field "[l[\"license\"][\"id\"] for l in $1[\"licenses\"]]"; } &&
+	test "$(lic d[\"metadata\"][\"component\"])" = "['"'"'MIT'"'"']" &&
+	test "$(lic c[\"musl\"])" = "['"'"'MIT'"'"']" &&
+	test "$(lic c[\"BearSSL\"])" = "['"'"'MIT'"'"']" &&
+	test "$(lic c[\"cJSON\"])" = "['"'"'MIT'"'"']" &&
+	test "$(lic c[\"ca-certificates\"])" = "['"'"'MPL-2.0'"'"']" &&
+	test_grep "MIT License" "$TOP/LICENSE"
+'
+
+test_expect_success 'the SBOM names the target and the musl-dev of that architecture, with its libc.a' '
+	arch=${ARCH:-$(uname -m)} &&
+	case $arch in x86_64) deb=amd64 ;; aarch64) deb=arm64 ;; *) deb=unknown ;; esac &&
+	test "$(field p[\"musl\"][\"debian:package\"])" = "musl-dev:$deb" &&
+	test "$(field p[\"musl\"][\"sha256:libc.a\"])" = \
+	    "$(sha256sum <"$(dpkg -L "musl-dev:$deb" | grep "/libc\.a$" | head -n 1)" | cut -d" " -f1)" &&
+	test "$(field d[\"metadata\"][\"component\"][\"properties\"][0][\"value\"])" = "$arch-linux-musl"
 '
 
 test_done

@@ -1,15 +1,17 @@
 #!/bin/sh
 # reproduce-check.sh DEPS_DIR CA_BUNDLE: build the committed HEAD twice, from
 # two clones at paths of different lengths, under a different umask, time
-# zone and locale, and compare the sha256 of the two stripped binaries.
+# zone and locale, with make dist (both architectures: the binaries, the
+# release archives, their SBOMs and SHA256SUMS), and compare every file of
+# the two dist/ folders and the two stripped binaries of each architecture.
 #
 # Both builds read the same inputs: the source packages already in DEPS_DIR
 # (nothing is downloaded) and the same roots (Mozilla's list from DEPS_DIR, or
 # CA_BUNDLE when one is named).  With the default roots, the second build
 # runs where /etc/ssl/certs holds an extra throwaway CA, to show that the
-# build host's CAs do not reach the binary.  SOURCE_DATE_EPOCH is the
-# commit's time, as the Makefile sets it.  On a difference, the two
-# binaries are kept and the first differing bytes are shown.
+# build host's CAs do not reach the binaries.  SOURCE_DATE_EPOCH is the
+# commit's time, as the Makefile sets it.  On a difference, both builds
+# are kept and the first differing bytes are shown.
 set -eu
 deps=$(cd "$1" && pwd)
 bundle=$2
@@ -44,26 +46,35 @@ if [ -z "$bundle" ]; then
 	fi
 fi
 (cd "$a" && umask 022 && TZ=UTC LC_ALL=C \
-    make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/a.log" 2>&1 ||
+    make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" dist) >"$tmp/a.log" 2>&1 ||
 	{ cat "$tmp/a.log" >&2; exit 1; }
 (cd "$b" && umask 002 && TZ=Pacific/Auckland LC_ALL=C.UTF-8 \
-    other_certs make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" alter) >"$tmp/b.log" 2>&1 ||
+    other_certs make -s -j"$jobs" DEPS_DIR="$deps" CA_BUNDLE="$bundle" dist) >"$tmp/b.log" 2>&1 ||
 	{ cat "$tmp/b.log" >&2; exit 1; }
+# Every file of dist/ and each architecture's binary, by sha256, in one list.
+sums() {
+	(cd "$1" && sha256sum alter build/aarch64/alter && cd dist && LC_ALL=C sha256sum -- *)
+}
+sums "$a" >"$tmp/a.sums"
+sums "$b" >"$tmp/b.sums"
 sa=$(sha256sum <"$a/alter" | cut -d' ' -f1)
-sb=$(sha256sum <"$b/alter" | cut -d' ' -f1)
-echo "reproduce-check: $(git -C "$top" rev-parse --short HEAD) built at $a"
-echo "reproduce-check:   sha256 $sa ($(stat -c %s "$a/alter") bytes)"
-echo "reproduce-check: and at $b"
-echo "reproduce-check:   sha256 $sb"
-if [ "$sa" != "$sb" ]; then
-	echo "reproduce-check: the two binaries differ (kept in $tmp):" >&2
-	cmp -l "$a/alter" "$b/alter" | head -n 10 >&2 || true
+echo "reproduce-check: $(git -C "$top" rev-parse --short HEAD) built at $a and at $b"
+sed 's/^/reproduce-check:   /' "$tmp/a.sums"
+if ! cmp -s "$tmp/a.sums" "$tmp/b.sums"; then
+	echo "reproduce-check: the two builds differ (kept in $tmp):" >&2
+	diff "$tmp/a.sums" "$tmp/b.sums" >&2 || true
+	for f in $(diff "$tmp/a.sums" "$tmp/b.sums" | sed -n 's/^< [0-9a-f]*  //p'); do
+		g=$f; [ -e "$a/$f" ] || g=dist/$f
+		cmp -l "$a/$g" "$b/$g" | head -n 10 >&2 || true
+	done
 	exit 1
 fi
-if strings -a "$a/alter" | grep -n -F -e "$tmp" -e "$top" >&2; then
-	echo "reproduce-check: the binary embeds a build path (kept in $tmp)" >&2
-	exit 1
-fi
+for bin in alter build/aarch64/alter; do
+	if strings -a "$a/$bin" | grep -n -F -e "$tmp" -e "$top" >&2; then
+		echo "reproduce-check: $bin embeds a build path (kept in $tmp)" >&2
+		exit 1
+	fi
+done
 # The tree's own ./alter, when it was built from HEAD unchanged (as in CI).
 if [ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] && [ -f "$top/alter" ]; then
 	st=$(sha256sum <"$top/alter" | cut -d' ' -f1)

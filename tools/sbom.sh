@@ -10,6 +10,9 @@
 # (Debian's ca-certificates source, version in $BUILD/certdata.rev, tarball
 # by its pinned sha256), or the CA_BUNDLE named, by sha256.  The output
 # depends only on those inputs and SOURCE_DATE_EPOCH, so it is reproducible.
+# ARCH (uname -m style, the build host's by default) picks the musl-dev of
+# the target (musl-dev:arm64 for aarch64).  Every component states its
+# licence (SPDX id).
 set -eu
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 rev() { cat "$BUILD/$1.rev" 2>/dev/null || echo system; }
@@ -19,9 +22,17 @@ upstream() { echo "$1" | sed 's/^[^_]*_//; s/\.orig\.tar\..*//; s/+dfsg.*//'; }
 purl() { echo "pkg:deb/debian/$1@$(echo "$2" | sed 's/+/%2B/g')?arch=source"; }
 pool() { echo "https://deb.debian.org/debian/pool/main/$(echo "$1" | cut -c1)/$1/$2"; }
 
-musl_rev=$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || echo unknown)
-musl_src=$(dpkg-query -W -f='${source:Package}' musl-dev 2>/dev/null || echo musl)
-musl_lib=$(dpkg -L musl-dev 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
+arch=${ARCH:-$(uname -m)}
+case $arch in
+x86_64) deb_arch=amd64 ;;
+aarch64) deb_arch=arm64 ;;
+*) deb_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown) ;;
+esac
+# musl-dev:ARCH: with a second architecture installed, plain musl-dev is ambiguous.
+musl_pkg=musl-dev:$deb_arch
+musl_rev=$(dpkg-query -W -f='${Version}' "$musl_pkg" 2>/dev/null || echo unknown)
+musl_src=$(dpkg-query -W -f='${source:Package}' "$musl_pkg" 2>/dev/null || echo musl)
+musl_lib=$(dpkg -L "$musl_pkg" 2>/dev/null | grep '/libc\.a$' | head -n 1 || true)
 musl_sha=$( [ -n "$musl_lib" ] && sha "$musl_lib" || echo unknown)
 bssl_rev=$(rev bearssl)
 # Our own patches to BearSSL ($BUILD/bearssl.patches, from prepare-dep.sh):
@@ -52,6 +63,7 @@ roots() {
       "name": "CA_BUNDLE",
       "version": "local",
       "description": "the PEM bundle named by CA_BUNDLE, compiled in as last-resort trust anchors",
+      "licenses": [{"license": {"name": "NOASSERTION (a local file: its provider's terms)"}}],
       "hashes": [{"alg": "SHA-256", "content": "$(sha "$CA_BUNDLE")"}]
     }
 EOF
@@ -92,7 +104,9 @@ cat <<EOF
       "bom-ref": "alter",
       "name": "alter",
       "version": "$VERSION",
-      "description": "static musl binary, built with $CC",
+      "description": "static musl binary for $arch-linux-musl, built with $CC",
+      "licenses": [{"license": {"id": "MIT"}}],
+      "properties": [{"name": "alter:target", "value": "$arch-linux-musl"}],
       "hashes": [{"alg": "SHA-256", "content": "$(sha "$ALTER")"}]
     }
   },
@@ -103,9 +117,11 @@ cat <<EOF
       "name": "musl",
       "version": "${musl_rev%-*}",
       "purl": "$(purl "$musl_src" "$musl_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "C library, linked statically from the build host's musl-dev",
       "properties": [
         {"name": "debian:source", "value": "$musl_src"},
+        {"name": "debian:package", "value": "$musl_pkg"},
         {"name": "debian:revision", "value": "$musl_rev"},
         {"name": "sha256:libc.a", "value": "$musl_sha"}
       ]
@@ -116,6 +132,7 @@ cat <<EOF
       "name": "BearSSL",
       "version": "$(upstream "$BEARSSL_ORIG")",
       "purl": "$(purl bearssl "$bssl_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "TLS 1.2 library, built from source with the Debian revision's patches",
       "externalReferences": [{"type": "distribution", "url": "$(pool bearssl "$BEARSSL_ORIG")",
         "hashes": [{"alg": "SHA-256", "content": "$BEARSSL_SHA"}]}],
@@ -130,6 +147,7 @@ cat <<EOF
       "name": "cJSON",
       "version": "$(upstream "$CJSON_ORIG")",
       "purl": "$(purl cjson "$cjson_rev")",
+      "licenses": [{"license": {"id": "MIT"}}],
       "description": "JSON parser, built from source with the Debian revision's patches",
       "externalReferences": [{"type": "distribution", "url": "$(pool cjson "$CJSON_ORIG")",
         "hashes": [{"alg": "SHA-256", "content": "$CJSON_SHA"}]}],
