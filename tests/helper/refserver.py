@@ -191,6 +191,9 @@ FAULT PATHS (test only: normal header checks, no token needed, under --prefix)
                                        200 with Content-Length N: {"a":"xxx..."},
                                        streamed (N >= 8, default 10 MiB); chunked=true
                                        sends it in 64 KiB chunks without a length.
+  GET  /_fault/trailer-flood?bytes=N   chunked {"ok":true}, then N bytes of trailer
+                                       lines "X-Flood-K: aaa..." (1000 bytes each,
+                                       default 200000) before the empty line.
   GET  /_fault/chunk-overflow          chunked, first chunk size 10000000000000000
                                        (2^64: overflows 64 bits), then data.
   GET  /_fault/bad-length/{kind}       200 {"ok":true} with Content-Length "-1"
@@ -1873,6 +1876,8 @@ class Faults:
             "huge-header": (("GET",), {"bytes": q_int(1, 64 * 1024 * 1024)}, False, self.huge_header),
             "huge-body": (("GET",), {"bytes": q_int(8, 1 << 40), "chunked": q_bool}, False,
                           self.huge_body),
+            "trailer-flood": (("GET",), {"bytes": q_int(1, 64 * 1024 * 1024)}, False,
+                              self.trailer_flood),
             "chunk-overflow": (("GET",), {}, False, self.chunk_overflow),
             "bad-length": (("GET",), {}, True, self.bad_length),
             "deep-json": (("GET",), {"depth": q_int(1, 10000000)}, False, self.deep_json),
@@ -2006,6 +2011,18 @@ class Faults:
         for i in range(0, size, 65536):
             conn.send(b"a" * min(65536, size - i))
         conn.send(b"\r\n" + rest)
+        return not req.wants_close, True
+
+    def trailer_flood(self, conn, req, arg, query):
+        size = query.get("bytes", 200000)
+        conn.server.log_request(conn, req, 200)
+        body = json_bytes({"ok": True})
+        conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json"),
+                                             ("Transfer-Encoding", "chunked")] + closing(req)))
+        conn.send(b"%x\r\n" % len(body) + body + b"\r\n0\r\n")
+        for k in range(0, size, 1000):
+            conn.send(b"X-Flood-%d: " % k + b"a" * 980 + b"\r\n")
+        conn.send(b"\r\n")
         return not req.wants_close, True
 
     def huge_body(self, conn, req, arg, query):
