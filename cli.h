@@ -163,6 +163,12 @@ void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
 const char	*dashboard(const struct ctx *);
 
+/*
+ * Before any command runs (main): a set but empty ALTER_* variable, or a
+ * dashboard URL that is not https://, is AX_USAGE naming it.
+ */
+enum alter_exit	 check_env(struct ctx *);
+
 /* A decimal in [lo, hi], else AX_USAGE naming what. */
 enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, long *out,
 		    struct alter_err *err);
