@@ -40,6 +40,9 @@ struct xwrap {
 	unsigned char			 chain[CHAIN_MAX];
 	size_t				 len, off[CHAIN_CERTS], clen[CHAIN_CERTS], ncerts;
 	int				 overflow;
+	int				 why;		/* POL_*: alter's own refusal */
+	unsigned			 depth;		/* the certificate it names */
+	struct x509_span		 bad;		/* the name outside constraints */
 };
 
 struct tls_conn {
@@ -114,7 +117,11 @@ static const br_ec_impl ec_impl = {
 
 /* ---- the X.509 wrapper ---- */
 
-/* The anchors that may anchor the collected chain (trust.c picks them). */
+#define RSA_MIN_BITS	2048
+
+/* Refusals of alter's certificate policy (docs/cli.md section 6). */
+enum { POL_OK, POL_CN_ONLY, POL_EKU, POL_NC_DNS, POL_NC_IP, POL_NC_UNCHECKABLE, POL_MALFORMED };
+
 static size_t
 select_anchors(struct tls_conn *c)
 {
@@ -126,7 +133,24 @@ select_anchors(struct tls_conn *c)
 		    &names[nn + 1]) == 0)
 			nn += 2;
 	}
-	return trust_select(c->trust, names, nn, &c->pick);
+	nn = trust_select(c->trust, names, nn, &c->pick);
+	/*
+	 * BearSSL's minimum RSA size (mini_setup) covers the certificates the
+	 * server sends, not the anchors: an RSA anchor under 2048 bits is left
+	 * out, so that a chain that needs it is not trusted.
+	 */
+	for (i = 0; i < nn; i++) {
+		const br_rsa_public_key *k = &c->pick.tas[i].pkey.key.rsa;
+		size_t z = 0;
+
+		if (c->pick.tas[i].pkey.key_type != BR_KEYTYPE_RSA)
+			continue;
+		while (z < k->nlen && k->n[z] == 0)
+			z++;
+		if (k->nlen - z < RSA_MIN_BITS / 8)
+			c->pick.tas[i--] = c->pick.tas[--nn];
+	}
+	return nn;
 }
 
 static void
@@ -138,6 +162,35 @@ mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n
 	br_x509_minimal_set_hash(m, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(m, br_rsa_i31_pkcs1_vrfy);
 	br_x509_minimal_set_ecdsa(m, &ec_impl, br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_minrsa(m, RSA_MIN_BITS / 8);
+}
+
+/*
+ * What BearSSL's minimal engine does not check: the leaf needs a SAN (no
+ * Common Name fallback) and, if it has an extended key usage, serverAuth;
+ * the name constraints of every CA certificate sent apply to the leaf's
+ * DNS and IP names.  Sets xw->why and xw->depth; returns why.
+ */
+static int
+policy(struct xwrap *xw, int ip_host)
+{
+	const unsigned char *leaf = xw->chain;
+	size_t i, len = xw->clen[0];
+	int san = x509_has_san(leaf, len), eku = x509_eku_server(leaf, len), r;
+
+	if (san < 0 || eku < 0)
+		return xw->depth = 0, xw->why = POL_MALFORMED;
+	if (!ip_host && san == 0)
+		return xw->depth = 0, xw->why = POL_CN_ONLY;
+	if (eku == 0)
+		return xw->depth = 0, xw->why = POL_EKU;
+	for (i = 1; i < xw->ncerts; i++) {
+		r = x509_name_constraints(xw->chain + xw->off[i], xw->clen[i], leaf, len, &xw->bad);
+		if (r != X509_NC_OK)
+			return xw->depth = (unsigned)i,
+			    xw->why = r < 0 ? POL_MALFORMED : POL_NC_DNS + r - X509_NC_DNS;
+	}
+	return POL_OK;
 }
 
 static void
@@ -149,6 +202,8 @@ xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	xw->len = 0;
 	xw->ncerts = 0;
 	xw->overflow = 0;
+	xw->why = POL_OK;
+	xw->depth = 0;
 }
 
 static void
@@ -206,6 +261,10 @@ xw_end_chain(const br_x509_class **ctx)
 		(*mv)->end_cert(mv);
 	}
 	r = (*mv)->end_chain(mv);
+	xw->depth = xw->mini.num_certs < xw->ncerts ? xw->mini.num_certs : (unsigned)xw->ncerts - 1;
+	/* A critical extension BearSSL refuses may be one alter checks: say what. */
+	if ((r == BR_ERR_OK || r == BR_ERR_X509_CRITICAL_EXTENSION) && policy(xw, c->iplen > 0))
+		return BR_ERR_X509_NOT_TRUSTED;
 	if (r == BR_ERR_OK && c->iplen > 0 &&
 	    x509_ip_san_match(xw->chain, xw->clen[0], c->ip, c->iplen) != 1)
 		r = BR_ERR_X509_BAD_SERVER_NAME;
@@ -270,11 +329,62 @@ static const struct {
 	  "no entropy to talk to %s: getrandom(2) is unavailable%.0s" },
 };
 
+/*
+ * Every other BearSSL error code (bearssl_ssl.h, bearssl_x509.h) in words,
+ * by range: first code, last code, words, NUL.  No number reaches a user.
+ */
+static const char br_words[] =
+    "\001\002internal error\0\003\004TLS version mismatch\0\005\015malformed TLS record\0"
+    "\016\031malformed handshake\0\032\033bad handshake signature\0"
+    "\034\034wrong key usage\0\035\035no client certificate\0\037\037connection failed\0"
+    "\041\060malformed certificate\0\061\061unsupported algorithm or key type\0"
+    "\063\063wrong key type\0\064\064bad signature\0\067\067issuer name mismatch\0"
+    "\071\071critical extension alter cannot check\0\072\072issuer is not a CA\0"
+    "\073\073key usage forbids this use\0\074\074weak key: RSA under 2048 bits\0";
+
+static const char *
+br_word(int code)
+{
+	const char *w;
+
+	for (w = br_words; *w != '\0'; w += strlen(w) + 1)
+		if (code >= w[0] && code <= w[1])
+			return w + 2;
+	return "unexpected failure";
+}
+
+/* alter's own refusals, by POL_* (after "certificate of HOST (depth N): "). */
+static const char *const pol_why[] = {
+	NULL,
+	"no subjectAltName (the Common Name is never used)",
+	"not for servers: its extended key usage lacks serverAuth",
+	"its name constraints exclude ",
+	"a name constraint alter cannot check (only DNS and IP)",
+	"malformed",
+};
+
+/* alter's own refusal of the chain (docs/cli.md section 6). */
+static int
+policy_fail(struct tls_conn *c, struct alter_err *err)
+{
+	const struct xwrap *xw = &c->xw;
+	char name[UTIL_QUOTE_SIZE(64)] = "";
+	size_t i, n = 0;
+
+	if (xw->why == POL_NC_DNS)
+		util_quote(name, sizeof(name), (const char *)xw->bad.p, xw->bad.len, 64, 1);
+	for (i = 0; xw->why == POL_NC_IP && i < xw->bad.len; i++)
+		n += (size_t)snprintf(name + n, sizeof(name) - n, xw->bad.len == 4 ? "%s%u" :
+		    "%s%02x", i == 0 ? "" : xw->bad.len == 4 ? "." : i % 2 ? "" : ":", xw->bad.p[i]);
+	return alter_fail(err, AX_ERROR, "certificate of %s (depth %u): %s%s", c->host,
+	    xw->depth, pol_why[xw->why - (xw->why > POL_NC_DNS)], name), TLS_ERR;
+}
+
 static int
 tls_fail(struct tls_conn *c, struct alter_err *err)
 {
 	int code = br_ssl_engine_last_error(&c->cc.eng);
-	size_t i;
+	size_t i, n;
 
 	if (c->timed_out)
 		return alter_fail(err, AX_ERROR, "timed out talking to %s", c->host), TLS_ERR;
@@ -282,15 +392,27 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 	if (c->io_errno != 0 && !(code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT))
 		return alter_fail(err, AX_ERROR, "connection to %s failed: %s", c->host,
 		    strerror(c->io_errno)), TLS_ERR;
+	if (c->xw.why != POL_OK)
+		return policy_fail(c, err);
 	for (i = 0; i < sizeof(tls_errors) / sizeof(tls_errors[0]); i++)
 		if (tls_errors[i].code == code)
-			return alter_fail(err, AX_ERROR, tls_errors[i].fmt, c->host,
-			    tls_trust_describe(c->trust)), TLS_ERR;
-	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT)
-		return alter_fail(err, AX_ERROR, "server %s ended TLS with alert %d", c->host,
-		    code - BR_ERR_RECV_FATAL_ALERT), TLS_ERR;
-	return alter_fail(err, AX_ERROR, "TLS error with %s (BearSSL error %d)", c->host, code),
-	    TLS_ERR;
+			break;
+	if (i < sizeof(tls_errors) / sizeof(tls_errors[0]))
+		alter_fail(err, AX_ERROR, tls_errors[i].fmt, c->host, tls_trust_describe(c->trust));
+	else if (code >= BR_ERR_SEND_FATAL_ALERT)
+		alter_fail(err, AX_ERROR, "TLS with %s failed: alter ended it with an alert",
+		    c->host);
+	else if (code >= BR_ERR_RECV_FATAL_ALERT)
+		alter_fail(err, AX_ERROR, "server %s ended TLS with alert %d", c->host,
+		    code - BR_ERR_RECV_FATAL_ALERT);
+	else
+		alter_fail(err, AX_ERROR, "TLS with %s failed: %s", c->host, br_word(code));
+	/* Name the certificate: its place in the chain, 0 being the server's own. */
+	n = strlen(err->msg);
+	if (code > BR_ERR_X509_OK && code < BR_ERR_X509_OK + 32 && c->xw.ncerts > 0)
+		snprintf(err->msg + n, sizeof(err->msg) - n, " (certificate at depth %u)",
+		    c->xw.depth);
+	return TLS_ERR;
 }
 
 /*

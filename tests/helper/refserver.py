@@ -37,6 +37,8 @@ FLAGS
   --tls13-only         refuse anything below TLS 1.3 (alter speaks 1.2 only).
   --tls10-only         speak TLS 1.0 only, with SECLEVEL=0 ciphers (exits with a
                        message if this OpenSSL cannot).
+  --weak-key           serve with SECLEVEL=0, so that an RSA-1024 --cert loads
+                       (alter must refuse it).
   --require-client-cert  ask for and require a client certificate issued by
                        --client-ca FILE (alter sends none: the handshake fails).
   --silent             accept TCP connections and never answer anything, not
@@ -2370,6 +2372,8 @@ def make_context(args):
                 ctx.maximum_version = ssl.TLSVersion.TLSv1
         except (ValueError, ssl.SSLError) as e:
             sys.exit(f"refserver: this OpenSSL cannot serve TLS 1.0 only: {e}")
+    if args.weak_key:
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
     ctx.load_cert_chain(args.cert, args.key)
     if args.require_client_cert:
         ctx.verify_mode = ssl.CERT_REQUIRED
@@ -2426,6 +2430,7 @@ def main():
     tls = p.add_mutually_exclusive_group()
     tls.add_argument("--tls13-only", action="store_true")
     tls.add_argument("--tls10-only", action="store_true")
+    p.add_argument("--weak-key", action="store_true")
     p.add_argument("--require-client-cert", action="store_true")
     p.add_argument("--client-ca")
     p.add_argument("--silent", action="store_true")
