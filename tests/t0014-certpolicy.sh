@@ -11,6 +11,8 @@ start_server ncin --cert "$PKI/ncin-full.pem" --key "$PKI/ncin.key"
 start_server ncout --cert "$PKI/ncout-full.pem" --key "$PKI/ncout.key"
 start_server ncexcl --cert "$PKI/ncexcl-full.pem" --key "$PKI/ncexcl.key"
 start_server ncexclip --cert "$PKI/ncexclip-full.pem" --key "$PKI/ncexclip.key"
+start_server nccritin --cert "$PKI/nccritin-full.pem" --key "$PKI/nccritin.key"
+start_server nccritout --cert "$PKI/nccritout-full.pem" --key "$PKI/nccritout.key"
 start_server ncdirname --cert "$PKI/ncdirname-leaf-full.pem" --key "$PKI/ncdirname-leaf.key"
 start_server goodec --cert "$PKI/good-ec.pem" --key "$PKI/good-ec.key"
 start_server chain --cert "$PKI/chained-full.pem" --key "$PKI/chained.key"
@@ -62,6 +64,14 @@ test_expect_success 'an IP address under an excluded IP name constraint is refus
 
 test_expect_success 'a name constraint form alter cannot check (directoryName) refuses the chain' '
 	refused ncdirname "(depth 1)" "name constraint alter cannot check"
+'
+
+test_expect_success 'a name outside a critical name constraint is refused, naming it' '
+	refused nccritout "certificate of localhost (depth 1)" "name constraints exclude '"'"'notlocalhost'"'"'"
+'
+
+test_expect_success 'a critical name constraint is refused by BearSSL, saying so (known limit)' '
+	refused nccritin "critical extension alter cannot check" "(certificate at depth 1)"
 '
 
 test_expect_success 'the good certificates still pass (EC and RSA-2048 leaves, intermediate)' '

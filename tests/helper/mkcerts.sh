@@ -37,6 +37,11 @@
 #   ncexclude.pem                intermediate, excluded DNS:localhost and IP:127.0.0.0/8
 #   ncexcl-full.pem              leaf with the good names under ncexclude
 #   ncexclip-full.pem            leaf IP:127.0.0.1 only under ncexclude
+#   nccritical.pem               intermediate, critical nameConstraints permitted
+#                                DNS:localhost (BearSSL refuses critical extensions
+#                                it does not process)
+#   nccritin-full.pem            leaf DNS:localhost under nccritical (inside)
+#   nccritout-full.pem           leaf DNS:localhost, DNS:notlocalhost under nccritical
 #   ncdirname.pem                intermediate, permitted directoryName O=elsewhere
 #   ncdirname-leaf-full.pem      leaf with the good names under ncdirname (a form
 #                                alter cannot check, and it applies: the leaf
@@ -146,6 +151,11 @@ nameConstraints = permitted;DNS:localhost
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 nameConstraints = excluded;DNS:localhost, excluded;IP:127.0.0.0/255.0.0.0
+
+[ v3_int_critical ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;DNS:localhost
 
 [ v3_int_dirname ]
 basicConstraints = critical, CA:TRUE, pathlen:0
@@ -262,7 +272,7 @@ sign rsa localhost "$out/ca.pem" "$out/ca.key" \
 	v3_leaf_clientauth "$yesterday" "$next_year" "$out/ekuclient.pem"
 sign rsa localhost "$out/ca.pem" "$out/ca.key" \
 	v3_leaf_nosan "$yesterday" "$next_year" "$out/cnonly.pem"
-for nc in permit exclude dirname; do
+for nc in permit exclude critical dirname; do
 	ec_key "$out/nc$nc.key"
 	csr "$out/nc$nc.key" "nc$nc"
 	sign "nc$nc" "alter test CA nc$nc" "$out/ca.pem" "$out/ca.key" \
@@ -280,6 +290,8 @@ ncleaf ncout ncpermit 'DNS:localhost,DNS:sub.localhost,DNS:notlocalhost'
 ncleaf ncexcl ncexclude "$good_san"
 ncleaf ncexclip ncexclude 'IP:127.0.0.1'
 ncleaf ncdirname-leaf ncdirname "$good_san"
+ncleaf nccritin nccritical 'DNS:localhost'
+ncleaf nccritout nccritical 'DNS:localhost,DNS:notlocalhost'
 
 cp "$out/ca.pem" "$out/cadir/ca.pem"
 chmod 600 "$out"/*.key
