@@ -520,7 +520,7 @@ main(int argc, char **argv)
 		    c->a.path);
 		goto out;
 	}
-	if ((rc = session_open(c, c->a.cmd->flags)) == AX_OK)
+	if ((rc = check_env(c)) == AX_OK && (rc = session_open(c, c->a.cmd->flags)) == AX_OK)
 		rc = c->a.cmd->fn(c);
 out:
 	rc = finish_stdout(c, rc);

@@ -297,6 +297,23 @@ output_plain(const struct ctx *c)
 	    (opt(c, "output") == NULL || json_format(opt(c, "output")) == FMT_TABLE);
 }
 
+enum alter_exit
+check_env(struct ctx *c)
+{
+	struct http_url u;
+	enum alter_exit rc;
+
+	if ((rc = util_env_check(&c->err)) != AX_OK)
+		return rc;
+	/* The dashboard URL ends up in advice: https:// like the base URL. */
+	if (opt(c, "dashboard-url") != NULL)
+		return http_url_parse(opt(c, "dashboard-url"), "--dashboard-url", &u, &c->err);
+	if (util_env("ALTER_DASHBOARD_URL") != NULL)
+		return http_url_parse(util_env("ALTER_DASHBOARD_URL"), "ALTER_DASHBOARD_URL", &u,
+		    &c->err);
+	return AX_OK;
+}
+
 /* ---- the session: base URL, trust, proxy, token ---- */
 
 static enum alter_exit

@@ -182,6 +182,12 @@ enum alter_exit	 output_open(struct ctx *, struct json_out *o, int islist);
 /* Whether the human view is asked for: table (or no -o) and no --fields. */
 int		 output_plain(const struct ctx *);
 
+/*
+ * Before any command runs (main): a set but empty ALTER_* variable, or a
+ * dashboard URL that is not https://, is AX_USAGE naming it.
+ */
+enum alter_exit	 check_env(struct ctx *);
+
 /* A decimal in [lo, hi], else AX_USAGE naming what. */
 enum alter_exit	 parse_int(const char *s, long lo, long hi, const char *what, long *out,
 		    struct alter_err *err);

@@ -111,6 +111,9 @@ url_host(const char *url, const char *what, const char *s, const char *path,
 	hl = (size_t)(he - hs);
 	if (hl == 0 || hl > NET_HOST_MAX)
 		return alter_fail(err, AX_USAGE, "%s '%s': bad host", what, url);
+	/* "localhost." names localhost: resolve, send SNI and match without the dot. */
+	if (*s != '[' && hs[hl - 1] == '.' && --hl == 0)
+		return alter_fail(err, AX_USAGE, "%s '%s': bad host", what, url);
 	memcpy(u->host, hs, hl);
 	for (i = 0; i < hl; i++) {
 		c = (unsigned char)u->host[i];

@@ -303,7 +303,9 @@ http_parser_feed(struct http_parser *p, const unsigned char *buf, size_t len, si
 			}
 			if (p->line_len + 1 >= sizeof(p->line))
 				r = perr(p, "response header line too long");
-			else if (p->state <= S_HEADER && ++p->header_bytes > HTTP_HEADERS_MAX)
+			/* Trailers share the header limit: a trailer flood is a header flood. */
+			else if ((p->state <= S_HEADER || p->state == S_TRAILER) &&
+			    ++p->header_bytes > HTTP_HEADERS_MAX)
 				r = perr(p, "response headers too large");
 			else
 				p->line[p->line_len++] = (char)buf[i++];

@@ -4,10 +4,9 @@
  * TLS 1.2 only, ECDHE with AEAD suites, no renegotiation, SNI from the
  * host name (none for IP literals), ALPN http/1.1.
  *
- * An X.509 wrapper collects the server's chain, asks trust.c for the
- * anchors whose name is an issuer (or the subject) of a chain certificate,
- * and hands them to BearSSL's minimal engine.  The same wrapper checks the
- * iPAddress SANs that BearSSL cannot.
+ * The engine checks the server's chain through the X.509 wrapper of
+ * tls_x509.c (anchors from trust.c, alter's certificate policy); this file
+ * turns its refusals and every other failure into words.
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -25,22 +24,9 @@
 
 #include "net.h"
 #include "tls.h"
-#include "trust.h"
-#include "x509.h"
+#include "tls_x509.h"
 
-#define CHAIN_MAX	65536		/* cap on the server's certificate chain */
-#define CHAIN_CERTS	10
 #define OUTBUF_SIZE	(4096 + 325)	/* output records may be small; input may not */
-
-struct xwrap {
-	const br_x509_class		*vtable;
-	br_x509_minimal_context		 mini;
-	struct tls_conn			*conn;
-	const char			*server_name;
-	unsigned char			 chain[CHAIN_MAX];
-	size_t				 len, off[CHAIN_CERTS], clen[CHAIN_CERTS], ncerts;
-	int				 overflow;
-};
 
 struct tls_conn {
 	br_ssl_client_context	 cc;
@@ -52,7 +38,6 @@ struct tls_conn {
 	unsigned char		 ip[16];
 	size_t			 iplen;
 	struct tls_trust	*trust;
-	struct trust_pick	 pick;		/* the anchors for this chain */
 	int			 timed_out, io_errno;
 };
 
@@ -118,22 +103,7 @@ static const br_ec_impl ec_impl = {
 	ec_generator, ec_order, ec_xoff, ec_mul, ec_mulgen, ec_muladd
 };
 
-/* ---- the X.509 wrapper ---- */
-
-/* The anchors that may anchor the collected chain (trust.c picks them). */
-static size_t
-select_anchors(struct tls_conn *c)
-{
-	struct x509_span names[2 * CHAIN_CERTS];
-	size_t i, nn = 0;
-
-	for (i = 0; i < c->xw.ncerts; i++) {
-		if (x509_names(c->xw.chain + c->xw.off[i], c->xw.clen[i], &names[nn],
-		    &names[nn + 1]) == 0)
-			nn += 2;
-	}
-	return trust_select(c->trust, names, nn, &c->pick);
-}
+/* ---- the engine ---- */
 
 /* RSA verification: i62 where the CPU and compiler give 64x64 products. */
 static br_rsa_pkcs1_vrfy
@@ -143,105 +113,6 @@ rsa_vrfy(void)
 
 	return v ? v : br_rsa_i31_pkcs1_vrfy;
 }
-
-static void
-mini_setup(br_x509_minimal_context *m, const br_x509_trust_anchor *tas, size_t n)
-{
-	br_x509_minimal_init(m, &br_sha256_vtable, tas, n);
-	br_x509_minimal_set_hash(m, br_sha256_ID, &br_sha256_vtable);
-	br_x509_minimal_set_hash(m, br_sha384_ID, &br_sha384_vtable);
-	br_x509_minimal_set_hash(m, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(m, rsa_vrfy());
-	br_x509_minimal_set_ecdsa(m, &ec_impl, br_ecdsa_i31_vrfy_asn1);
-}
-
-static void
-xw_start_chain(const br_x509_class **ctx, const char *server_name)
-{
-	struct xwrap *xw = (struct xwrap *)(void *)ctx;
-
-	xw->server_name = server_name;
-	xw->len = 0;
-	xw->ncerts = 0;
-	xw->overflow = 0;
-}
-
-static void
-xw_start_cert(const br_x509_class **ctx, uint32_t length)
-{
-	struct xwrap *xw = (struct xwrap *)(void *)ctx;
-
-	if (xw->overflow || xw->ncerts == CHAIN_CERTS || length > CHAIN_MAX - xw->len) {
-		xw->overflow = 1;
-		return;
-	}
-	xw->off[xw->ncerts] = xw->len;
-	xw->clen[xw->ncerts] = length;
-	xw->ncerts++;
-}
-
-static void
-xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
-{
-	struct xwrap *xw = (struct xwrap *)(void *)ctx;
-
-	if (xw->overflow || len > CHAIN_MAX - xw->len) {
-		xw->overflow = 1;
-		return;
-	}
-	memcpy(xw->chain + xw->len, buf, len);
-	xw->len += len;
-}
-
-static void
-xw_end_cert(const br_x509_class **ctx)
-{
-	(void)ctx;
-}
-
-static unsigned
-xw_end_chain(const br_x509_class **ctx)
-{
-	struct xwrap *xw = (struct xwrap *)(void *)ctx;
-	struct tls_conn *c = xw->conn;
-	const br_x509_class **mv = &xw->mini.vtable;
-	size_t i, nta;
-	unsigned r;
-
-	if (xw->overflow)
-		return BR_ERR_X509_LIMIT_EXCEEDED;
-	if (xw->ncerts == 0)
-		return BR_ERR_X509_EMPTY_CHAIN;
-	nta = select_anchors(c);
-	mini_setup(&xw->mini, c->pick.tas, nta);
-	(*mv)->start_chain(mv, xw->server_name);
-	for (i = 0; i < xw->ncerts; i++) {
-		(*mv)->start_cert(mv, (uint32_t)xw->clen[i]);
-		(*mv)->append(mv, xw->chain + xw->off[i], xw->clen[i]);
-		(*mv)->end_cert(mv);
-	}
-	r = (*mv)->end_chain(mv);
-	if (r == BR_ERR_OK && c->iplen > 0 &&
-	    x509_ip_san_match(xw->chain, xw->clen[0], c->ip, c->iplen) != 1)
-		r = BR_ERR_X509_BAD_SERVER_NAME;
-	return r;
-}
-
-static const br_x509_pkey *
-xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
-{
-	const struct xwrap *xw = (const struct xwrap *)(const void *)ctx;
-
-	return xw->mini.vtable->get_pkey(&xw->mini.vtable, usages);
-}
-
-static const br_x509_class xwrap_vtable = {
-	sizeof(struct xwrap),
-	xw_start_chain, xw_start_cert, xw_append, xw_end_cert, xw_end_chain, xw_get_pkey
-};
-
-/* ---- the engine ---- */
-
 
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -285,11 +156,35 @@ static const struct {
 	  "no entropy to talk to %s: getrandom(2) is unavailable%.0s" },
 };
 
+/*
+ * Every other BearSSL error code (bearssl_ssl.h, bearssl_x509.h) in words,
+ * by range: first code, last code, words, NUL.  No number reaches a user.
+ */
+static const char br_words[] =
+    "\001\002internal error\0\003\004TLS version mismatch\0\005\015malformed TLS record\0"
+    "\016\031malformed handshake\0\032\033bad handshake signature\0"
+    "\034\034wrong key usage\0\035\035no client certificate\0\037\037connection failed\0"
+    "\041\060malformed certificate\0\061\061unsupported algorithm or key type\0"
+    "\063\063wrong key type\0\064\064bad signature\0\067\067issuer name mismatch\0"
+    "\071\071critical extension alter cannot check\0\072\072issuer is not a CA\0"
+    "\073\073key usage forbids this use\0\074\074weak key: RSA under 2048 bits\0";
+
+static const char *
+br_word(int code)
+{
+	const char *w;
+
+	for (w = br_words; *w != '\0'; w += strlen(w) + 1)
+		if (code >= w[0] && code <= w[1])
+			return w + 2;
+	return "unexpected failure";
+}
+
 static int
 tls_fail(struct tls_conn *c, struct alter_err *err)
 {
 	int code = br_ssl_engine_last_error(&c->cc.eng);
-	size_t i;
+	size_t i, n;
 
 	if (c->timed_out)
 		return alter_fail(err, AX_ERROR, "timed out talking to %s", c->host), TLS_ERR;
@@ -297,15 +192,27 @@ tls_fail(struct tls_conn *c, struct alter_err *err)
 	if (c->io_errno != 0 && !(code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT))
 		return alter_fail(err, AX_ERROR, "connection to %s failed: %s", c->host,
 		    strerror(c->io_errno)), TLS_ERR;
+	if (tls_x509_refusal(&c->xw, c->host, err))
+		return TLS_ERR;
 	for (i = 0; i < sizeof(tls_errors) / sizeof(tls_errors[0]); i++)
 		if (tls_errors[i].code == code)
-			return alter_fail(err, AX_ERROR, tls_errors[i].fmt, c->host,
-			    tls_trust_describe(c->trust)), TLS_ERR;
-	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT)
-		return alter_fail(err, AX_ERROR, "server %s ended TLS with alert %d", c->host,
-		    code - BR_ERR_RECV_FATAL_ALERT), TLS_ERR;
-	return alter_fail(err, AX_ERROR, "TLS error with %s (BearSSL error %d)", c->host, code),
-	    TLS_ERR;
+			break;
+	if (i < sizeof(tls_errors) / sizeof(tls_errors[0]))
+		alter_fail(err, AX_ERROR, tls_errors[i].fmt, c->host, tls_trust_describe(c->trust));
+	else if (code >= BR_ERR_SEND_FATAL_ALERT)
+		alter_fail(err, AX_ERROR, "TLS with %s failed: alter ended it with an alert",
+		    c->host);
+	else if (code >= BR_ERR_RECV_FATAL_ALERT)
+		alter_fail(err, AX_ERROR, "server %s ended TLS with alert %d", c->host,
+		    code - BR_ERR_RECV_FATAL_ALERT);
+	else
+		alter_fail(err, AX_ERROR, "TLS with %s failed: %s", c->host, br_word(code));
+	/* Name the certificate: its place in the chain, 0 being the server's own. */
+	n = strlen(err->msg);
+	if (code > BR_ERR_X509_OK && code < BR_ERR_X509_OK + 32 && c->xw.ncerts > 0)
+		snprintf(err->msg + n, sizeof(err->msg) - n, " (certificate at depth %u)",
+		    c->xw.depth);
+	return TLS_ERR;
 }
 
 /*
@@ -445,8 +352,7 @@ configure_engine(struct tls_conn *c)
 	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 	br_ssl_engine_set_protocol_names(eng, alpn, 1);
 	br_ssl_engine_set_buffers_bidi(eng, c->ibuf, sizeof(c->ibuf), c->obuf, sizeof(c->obuf));
-	c->xw.vtable = &xwrap_vtable;
-	c->xw.conn = c;
+	tls_x509_init(&c->xw, c->trust, c->ip, c->iplen, &ec_impl, rsa_vrfy());
 	br_ssl_engine_set_x509(eng, &c->xw.vtable);
 }
 
@@ -553,7 +459,7 @@ tls_close(struct tls_conn *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	trust_pick_free(&c->pick);
+	tls_x509_free(&c->xw);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
 }

@@ -56,6 +56,7 @@ struct tls_trust {
 	size_t			 nblocks;
 	struct bundle_cert	*certs;
 	size_t			 ncerts, cap;
+	size_t			 bad;		/* certificates that did not parse */
 };
 
 static void
@@ -65,8 +66,10 @@ add_cert(void *arg, const unsigned char *der, size_t len)
 	struct x509_span issuer, subject;
 	struct bundle_cert *nc;
 
-	if (x509_names(der, len, &issuer, &subject) != 0)
+	if (x509_names(der, len, &issuer, &subject) != 0) {
+		t->bad++;
 		return;
+	}
 	if (t->ncerts == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
 		if ((nc = realloc(t->certs, t->cap * sizeof(*nc))) == NULL) {
@@ -83,7 +86,8 @@ add_cert(void *arg, const unsigned char *der, size_t len)
 
 /*
  * Read path and keep the certificates it holds.  Returns the number of
- * certificates, -1 if missing (ENOENT), -2 unreadable, -3 malformed.
+ * certificates, -1 if missing (ENOENT), -2 unreadable, -3 malformed (a
+ * damaged PEM block, or a block that is no certificate).
  */
 static long
 load_file(struct tls_trust *t, const char *path)
@@ -93,7 +97,7 @@ load_file(struct tls_trust *t, const char *path)
 	char *pem;
 	long n;
 	int fd;
-	size_t got = 0;
+	size_t got = 0, bad = t->bad;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? -1 : -2;
@@ -120,7 +124,7 @@ load_file(struct tls_trust *t, const char *path)
 	t->blocks[t->nblocks++] = der;
 	n = x509_pem_certs(pem, got, der, got / 4 * 3 + 3, add_cert, t);
 	munmap(pem, got);
-	return n < 0 ? -3 : n;
+	return n < 0 || t->bad != bad ? -3 : n;
 }
 
 static enum alter_exit
@@ -139,6 +143,35 @@ load_named(struct tls_trust *t, const char *path, const char *from, struct alter
 	return AX_OK;
 }
 
+/* Why a host bundle that exists is refused, by load_file's result (0, -2, -3). */
+static const char *const bundle_why[] = {
+	"holds no certificate", "", "cannot be read", "holds a damaged certificate"
+};
+
+/*
+ * docs/cli.md section 6: the first host bundle that exists.  Only a missing
+ * file moves on: one that exists but cannot be used fails closed (exit 1)
+ * rather than widening trust to the compiled-in roots.  Returns the index
+ * of the bundle, or the number of paths when none exists.
+ */
+static size_t
+host_bundle(struct tls_trust *t, enum alter_exit *rc, struct alter_err *err)
+{
+	size_t i;
+	long n;
+
+	for (i = 0; i < sizeof(host_bundles) / sizeof(host_bundles[0]); i++) {
+		if ((n = load_file(t, host_bundles[i])) == -1)
+			continue;
+		if (n <= 0)
+			*rc = alter_fail(err, AX_ERROR, "host CA bundle %s exists but %s; fix it, or "
+			    "name the anchors with --ca-file or ALTER_CA_FILE", host_bundles[i],
+			    bundle_why[-n]);
+		break;
+	}
+	return i;
+}
+
 static enum alter_exit
 load_dirs(struct tls_trust *t, const char *dirs, struct alter_err *err)
 {
@@ -147,7 +180,7 @@ load_dirs(struct tls_trust *t, const char *dirs, struct alter_err *err)
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
-	size_t n;
+	size_t n, before = t->ncerts;
 
 	for (; s != NULL; s = e ? e + 1 : NULL) {
 		e = strchr(s, ':');
@@ -158,9 +191,12 @@ load_dirs(struct tls_trust *t, const char *dirs, struct alter_err *err)
 			return alter_fail(err, AX_USAGE, "SSL_CERT_DIR: a directory name is too long");
 		memcpy(dir, s, n);
 		dir[n] = '\0';
-		if ((d = opendir(dir)) == NULL)
-			return alter_fail(err, errno == ENOENT ? AX_NOT_FOUND : AX_USAGE,
-			    "SSL_CERT_DIR '%s': %s", dir, strerror(errno));
+		/* A missing entry is skipped, as OpenSSL and Go do. */
+		if ((d = opendir(dir)) == NULL && errno == ENOENT)
+			continue;
+		if (d == NULL)
+			return alter_fail(err, AX_ERROR, "SSL_CERT_DIR entry '%s': %s", dir,
+			    strerror(errno));
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
 				continue;
@@ -172,6 +208,9 @@ load_dirs(struct tls_trust *t, const char *dirs, struct alter_err *err)
 		}
 		closedir(d);
 	}
+	if (t->ncerts == before)
+		return alter_fail(err, AX_NOT_FOUND, "no certificate found in the directories of "
+		    "SSL_CERT_DIR (%s)", dirs);
 	return AX_OK;
 }
 
@@ -200,9 +239,7 @@ tls_trust_load(const struct tls_trust_cfg *cfg, struct tls_trust **out, struct a
 		if (rc == AX_OK && t->ncerts == 0)
 			rc = alter_fail(err, AX_USAGE, "no certificate found in %s", t->desc);
 	} else {
-		for (i = 0; i < sizeof(host_bundles) / sizeof(host_bundles[0]); i++)
-			if (load_file(t, host_bundles[i]) > 0)
-				break;
+		i = host_bundle(t, &rc, err);
 		if (i < sizeof(host_bundles) / sizeof(host_bundles[0])) {
 			snprintf(t->desc, sizeof(t->desc), "host bundle %s", host_bundles[i]);
 		} else {

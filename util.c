@@ -151,6 +151,34 @@ util_env(const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/*
+ * docs/cli.md section 1: the ALTER_* variables that carry a value.  Set but
+ * empty (or only blanks) is an error, never "unset": a CI secret the job
+ * cannot read arrives empty, and a runner must not fall back on a stored
+ * token or a default then.
+ */
+static const char *const env_valued[] = {
+	"ALTER_PAT", "ALTER_APP_ID", "ALTER_BASE_URL", "ALTER_DASHBOARD_URL", "ALTER_CONFIG_DIR",
+	"ALTER_CA_FILE", "ALTER_TIMEOUT", "ALTER_MAX_RETRIES", "ALTER_RETRY_MAX_WAIT",
+};
+
+enum alter_exit
+util_env_check(struct alter_err *err)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(env_valued) / sizeof(env_valued[0]); i++) {
+		if ((v = getenv(env_valued[i])) == NULL || v[strspn(v, " \t\r\n")] != '\0')
+			continue;
+		return alter_fail(err, AX_USAGE, "%s is set but empty%s; give it a value or unset "
+		    "it", env_valued[i], i == 0 ? " (a CI secret this job cannot read, e.g. on "
+		    "a pull request from a fork, arrives empty; alter does not fall back on a "
+		    "stored token then)" : "");
+	}
+	return AX_OK;
+}
+
 const char *
 util_quote(char *out, size_t outlen, const char *s, size_t len, size_t max,
     int shell)

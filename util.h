@@ -63,6 +63,13 @@ void		alter_format_time(long long t, char *out, size_t outlen);
 /* The value of the environment variable name; NULL when unset or empty. */
 const char	*util_env(const char *name);
 
+/*
+ * AX_USAGE naming the first ALTER_* variable that carries a value but is
+ * set empty (or blank), else AX_OK.  main calls it once before any command
+ * runs, so that util_env's "empty is unset" never applies to them.
+ */
+enum alter_exit	util_env_check(struct alter_err *);
+
 /* The bytes util_quote() needs at most for a cut after max bytes. */
 #define UTIL_QUOTE_SIZE(max)	((max) * 4 + 8)
 

@@ -20,10 +20,10 @@ cli.c 2
 builtin.h 3
 cli.h 2'
 LIBRARIES='util.c file.c text.c width.c creds.c store.c scopes.c endpoints.c json*.c http*.c
-tls.c trust.c x509.c net.c fmt.c'
+tls.c tls_x509.c trust.c x509.c net.c fmt.c'
 CMD_HEADERS='builtin.h cli.h'
 # The files that may include bearssl.h and cJSON.h (tools/ and tests/ may too).
-BEARSSL_FILES='tls.c trust.c x509.c'
+BEARSSL_FILES='tls.c tls_x509.c trust.c x509.c'
 CJSON_FILES='json.c json_print.c json_out.c json_tree.h'
 
 # includes FILE: the local headers FILE includes, one a line.

@@ -63,6 +63,19 @@ test_expect_success 'the request carries the contract headers and the token in o
 	test_grep "\"tls_version\": \"TLSv1.2\"" last
 '
 
+test_expect_success 'a trailing-dot host (localhost.) resolves, sends SNI and matches without the dot' '
+	me --base-url https://localhost.:$good_PORT --ca-file "$PKI/ca.pem" >out &&
+	test_grep "\"pat_full\"" out &&
+	tail -n 1 good.log >last &&
+	test_grep "\"sni\": \"localhost\"" last &&
+	test_grep "\"host\": \"localhost:$good_PORT\"" last
+'
+
+test_expect_success 'a host of only a dot is a bad URL' '
+	test_expect_code 2 me --base-url https://.:$good_PORT --ca-file "$PKI/ca.pem" 2>err &&
+	test_grep "bad host" err
+'
+
 test_expect_success 'a CA file that does not exist is exit 4 naming it' '
 	test_expect_code 4 me --base-url https://localhost:$good_PORT --ca-file "$TRASH/nope.pem" 2>err &&
 	test_grep "nope.pem" err

@@ -77,6 +77,16 @@ test_expect_success 'a response header over the cap is exit 1 with empty stdout'
 	test ! -s out && test_grep "too" err
 '
 
+test_expect_success 'a trailer flood after the last chunk hits the header limit' '
+	test_expect_code 1 alter api GET "/_fault/trailer-flood?bytes=200000" >out 2>err &&
+	test ! -s out && test_grep "headers too large" err
+'
+
+test_expect_success 'a few trailers after the last chunk are fine' '
+	alter api GET "/_fault/trailer-flood?bytes=3000" >out &&
+	test_grep "\"ok\"" out
+'
+
 test_expect_success 'a body over the cap is refused before it is read whole' '
 	test_expect_code 1 alter api GET "/_fault/huge-body?bytes=104857600" >out 2>err &&
 	test ! -s out && test_grep "size limit" err

@@ -4,8 +4,12 @@
  * (in a buffer that ends where they end, as the mapped file does) into a
  * len / 4 * 3 + 3 byte output, then for each certificate x509_names,
  * x509_ip_san_match for 127.0.0.1 and ::1 (as the X.509 wrapper does for
- * IP-literal hosts) and BearSSL's decoder (as make_anchor does).  An input
- * starting with 0x30 is also taken as one DER certificate.
+ * IP-literal hosts) and BearSSL's decoder (as make_anchor does); then the
+ * certificate policy of the X.509 wrapper: x509_has_san, x509_eku_server,
+ * and x509_name_constraints with the certificate as the CA over the
+ * input's first certificate as the leaf (a PEM chain: leaf, then CA), and
+ * over itself.  An input starting with 0x30 is also taken as one DER
+ * certificate.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +27,24 @@ sink(void *ctx, const void *buf, size_t len)
 	(void)ctx;
 	(void)buf;
 	(void)len;
+}
+
+/* The input's first certificate, the leaf of the name constraint checks. */
+static unsigned char *first;
+static size_t first_len;
+
+static void
+check_nc(const unsigned char *ca, size_t calen, const unsigned char *leaf, size_t leaflen)
+{
+	struct x509_span bad = { NULL, 0 };
+	int r = x509_name_constraints(ca, calen, leaf, leaflen, &bad);
+
+	if (r < -1 || r > X509_NC_UNCHECKABLE)
+		abort();
+	if ((r == X509_NC_DNS || r == X509_NC_IP) && (bad.p < leaf || bad.len > leaflen ||
+	    (size_t)(bad.p - leaf) > leaflen - bad.len || (r == X509_NC_IP && bad.len != 4 &&
+	    bad.len != 16)))
+		abort();
 }
 
 static void
@@ -51,6 +73,16 @@ one_cert(void *arg, const unsigned char *der, size_t len)
 	br_x509_decoder_init(&dc, sink, NULL);
 	br_x509_decoder_push(&dc, copy, len);
 	(void)br_x509_decoder_get_pkey(&dc);
+	if (x509_has_san(copy, len) < -1 || x509_has_san(copy, len) > 1 ||
+	    x509_eku_server(copy, len) < -1 || x509_eku_server(copy, len) > 1)
+		abort();
+	check_nc(copy, len, copy, len);
+	if (first == NULL) {
+		first = copy;
+		first_len = len;
+		return;
+	}
+	check_nc(copy, len, first, first_len);
 	free(copy);
 }
 
@@ -72,6 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size > 0 && pem[0] == 0x30)
 		one_cert(NULL, pem, size);
+	free(first);
+	first = NULL;
 	free(pem);
 	return 0;
 }

@@ -29,6 +29,29 @@
 #                                the good names
 #   rsa4096-other.pem            another RSA 4096 root with the same name and
 #                                a different key: it must not verify that leaf
+# The certificate policy cases (docs/cli.md section 6), each with its .key;
+# a -full.pem file is the leaf then its intermediate, as the server sends it:
+#   ekuclient.pem                the good names, extended key usage clientAuth only
+#   cnonly.pem                   CN=localhost and no subjectAltName at all
+#   rsa1024.pem                  the good names on an RSA-1024 key
+#   weakca.pem                   a root CA on an RSA-1024 key (an anchor alter leaves out)
+#   weakleaf.pem                 the good names, RSA-2048, issued by weakca
+#   ncpermit.pem                 intermediate, nameConstraints permitted DNS:localhost
+#   ncin-full.pem                leaf DNS:localhost, IP:127.0.0.1 under ncpermit (inside)
+#   ncout-full.pem               leaf DNS:localhost, sub.localhost (inside),
+#                                notlocalhost (outside) under ncpermit
+#   ncexclude.pem                intermediate, excluded DNS:localhost and IP:127.0.0.0/8
+#   ncexcl-full.pem              leaf with the good names under ncexclude
+#   ncexclip-full.pem            leaf IP:127.0.0.1 only under ncexclude
+#   nccritical.pem               intermediate, critical nameConstraints permitted
+#                                DNS:localhost (BearSSL refuses critical extensions
+#                                it does not process)
+#   nccritin-full.pem            leaf DNS:localhost under nccritical (inside)
+#   nccritout-full.pem           leaf DNS:localhost, DNS:notlocalhost under nccritical
+#   ncdirname.pem                intermediate, permitted directoryName O=elsewhere
+#   ncdirname-leaf-full.pem      leaf with the good names under ncdirname (a form
+#                                alter cannot check, and it applies: the leaf
+#                                has a subject)
 #
 # The good names: DNS:localhost, DNS:*.localhost, DNS:alter.test,
 # DNS:api.alter.test, IP:127.0.0.1, IP:::1.
@@ -113,6 +136,40 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = \${ENV::LEAF_SAN}
+
+[ v3_leaf_clientauth ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+subjectAltName = \${ENV::LEAF_SAN}
+
+[ v3_leaf_nosan ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+
+[ v3_int_permit ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = permitted;DNS:localhost
+
+[ v3_int_exclude ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = excluded;DNS:localhost, excluded;IP:127.0.0.0/255.0.0.0
+
+[ v3_int_critical ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;DNS:localhost
+
+[ v3_int_dirname ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = permitted;dirName:nc_dir
+
+[ nc_dir ]
+O = elsewhere
 
 [ v3_client ]
 basicConstraints = critical, CA:FALSE
@@ -220,6 +277,43 @@ openssl req -new -x509 -config "$state/ca.cnf" -key "$out/selfsigned.key" -sha25
 	-addext "extendedKeyUsage=serverAuth" \
 	-addext "subjectAltName=$good_san" \
 	-out "$out/selfsigned.pem"
+
+# The certificate policy cases.  Intermediates get EC keys, leaves the RSA
+# key of good (rsa1024 its own).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$out/rsa1024.key" 2>/dev/null
+csr "$out/rsa1024.key" rsa1024
+sign rsa1024 localhost "$out/ca.pem" "$out/ca.key" \
+	v3_leaf_rsa "$yesterday" "$next_year" "$out/rsa1024.pem"
+openssl ca -batch -config "$state/ca.cnf" -notext -selfsign -keyfile "$out/rsa1024.key" \
+	-subj "/O=alter tests/CN=alter test weak RSA-1024 CA" -extensions v3_root \
+	-startdate "$yesterday" -enddate "$ca_end" -in "$state/rsa1024.csr" -out "$out/weakca.pem" 2>/dev/null
+tee "$out/ekuclient.key" "$out/cnonly.key" "$out/weakleaf.key" <"$out/good.key" >/dev/null
+sign rsa localhost "$out/weakca.pem" "$out/rsa1024.key" \
+	v3_leaf_rsa "$yesterday" "$next_year" "$out/weakleaf.pem"
+sign rsa localhost "$out/ca.pem" "$out/ca.key" \
+	v3_leaf_clientauth "$yesterday" "$next_year" "$out/ekuclient.pem"
+sign rsa localhost "$out/ca.pem" "$out/ca.key" \
+	v3_leaf_nosan "$yesterday" "$next_year" "$out/cnonly.pem"
+for nc in permit exclude critical dirname; do
+	ec_key "$out/nc$nc.key"
+	csr "$out/nc$nc.key" "nc$nc"
+	sign "nc$nc" "alter test CA nc$nc" "$out/ca.pem" "$out/ca.key" \
+		"v3_int_$nc" "$yesterday" "$ca_end" "$out/nc$nc.pem"
+done
+# ncleaf NAME ISSUER SAN: a leaf under an intermediate, and NAME-full.pem.
+ncleaf() {
+	cp "$out/good.key" "$out/$1.key"
+	LEAF_SAN=$3 sign rsa localhost "$out/$2.pem" "$out/$2.key" \
+		v3_leaf_rsa "$yesterday" "$next_year" "$out/$1.pem"
+	cat "$out/$1.pem" "$out/$2.pem" >"$out/$1-full.pem"
+}
+ncleaf ncin ncpermit 'DNS:localhost,IP:127.0.0.1'
+ncleaf ncout ncpermit 'DNS:localhost,DNS:sub.localhost,DNS:notlocalhost'
+ncleaf ncexcl ncexclude "$good_san"
+ncleaf ncexclip ncexclude 'IP:127.0.0.1'
+ncleaf ncdirname-leaf ncdirname "$good_san"
+ncleaf nccritin nccritical 'DNS:localhost'
+ncleaf nccritout nccritical 'DNS:localhost,DNS:notlocalhost'
 
 cp "$out/ca.pem" "$out/cadir/ca.pem"
 chmod 600 "$out"/*.key

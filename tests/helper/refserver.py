@@ -37,6 +37,8 @@ FLAGS
   --tls13-only         refuse anything below TLS 1.3 (alter speaks 1.2 only).
   --tls10-only         speak TLS 1.0 only, with SECLEVEL=0 ciphers (exits with a
                        message if this OpenSSL cannot).
+  --weak-key           serve with SECLEVEL=0, so that an RSA-1024 --cert loads
+                       (alter must refuse it).
   --require-client-cert  ask for and require a client certificate issued by
                        --client-ca FILE (alter sends none: the handshake fails).
   --silent             accept TCP connections and never answer anything, not
@@ -191,6 +193,9 @@ FAULT PATHS (test only: normal header checks, no token needed, under --prefix)
                                        200 with Content-Length N: {"a":"xxx..."},
                                        streamed (N >= 8, default 10 MiB); chunked=true
                                        sends it in 64 KiB chunks without a length.
+  GET  /_fault/trailer-flood?bytes=N   chunked {"ok":true}, then N bytes of trailer
+                                       lines "X-Flood-K: aaa..." (1000 bytes each,
+                                       default 200000) before the empty line.
   GET  /_fault/chunk-overflow          chunked, first chunk size 10000000000000000
                                        (2^64: overflows 64 bits), then data.
   GET  /_fault/bad-length/{kind}       200 {"ok":true} with Content-Length "-1"
@@ -1990,6 +1995,8 @@ class Faults:
             "huge-header": (("GET",), {"bytes": q_int(1, 64 * 1024 * 1024)}, False, self.huge_header),
             "huge-body": (("GET",), {"bytes": q_int(8, 1 << 40), "chunked": q_bool}, False,
                           self.huge_body),
+            "trailer-flood": (("GET",), {"bytes": q_int(1, 64 * 1024 * 1024)}, False,
+                              self.trailer_flood),
             "chunk-overflow": (("GET",), {}, False, self.chunk_overflow),
             "bad-length": (("GET",), {}, True, self.bad_length),
             "deep-json": (("GET",), {"depth": q_int(1, 10000000)}, False, self.deep_json),
@@ -2163,6 +2170,18 @@ class Faults:
         for i in range(0, size, 65536):
             conn.send(b"a" * min(65536, size - i))
         conn.send(b"\r\n" + rest)
+        return not req.wants_close, True
+
+    def trailer_flood(self, conn, req, arg, query):
+        size = query.get("bytes", 200000)
+        conn.server.log_request(conn, req, 200)
+        body = json_bytes({"ok": True})
+        conn.send(conn.head_bytes(req, 200, [("Content-Type", "application/json"),
+                                             ("Transfer-Encoding", "chunked")] + closing(req)))
+        conn.send(b"%x\r\n" % len(body) + body + b"\r\n0\r\n")
+        for k in range(0, size, 1000):
+            conn.send(b"X-Flood-%d: " % k + b"a" * 980 + b"\r\n")
+        conn.send(b"\r\n")
         return not req.wants_close, True
 
     def huge_body(self, conn, req, arg, query):
@@ -2539,6 +2558,8 @@ def make_context(args):
                 ctx.maximum_version = ssl.TLSVersion.TLSv1
         except (ValueError, ssl.SSLError) as e:
             sys.exit(f"refserver: this OpenSSL cannot serve TLS 1.0 only: {e}")
+    if args.weak_key:
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
     ctx.load_cert_chain(args.cert, args.key)
     if args.require_client_cert:
         ctx.verify_mode = ssl.CERT_REQUIRED
@@ -2595,6 +2616,7 @@ def main():
     tls = p.add_mutually_exclusive_group()
     tls.add_argument("--tls13-only", action="store_true")
     tls.add_argument("--tls10-only", action="store_true")
+    p.add_argument("--weak-key", action="store_true")
     p.add_argument("--require-client-cert", action="store_true")
     p.add_argument("--client-ca")
     p.add_argument("--silent", action="store_true")
