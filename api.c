@@ -10,6 +10,7 @@
 #include "builtin.h"
 #include "cli.h"
 #include "deps.h"
+#include "endpoints.h"
 #include "json.h"
 #include "scopes.h"
 
@@ -139,6 +140,148 @@ cmd_scopes_check(struct ctx *c)
 	return rc;
 }
 
+/* ---- scopes for: the scopes of commands, from the endpoint table ---- */
+
+#define FOR_MAX	POS_MAX
+
+/* Edit distance of a and b (at most 63 bytes of each count). */
+static int
+distance(const char *a, const char *b)
+{
+	int d[64], i, j, diag, up, la = (int)strlen(a), lb = (int)strlen(b);
+
+	la = la > 63 ? 63 : la;
+	lb = lb > 63 ? 63 : lb;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = d[j];
+			d[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < d[j])
+				d[j] = up + 1;
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return d[lb];
+}
+
+/* The leaf command nearest to want, under the rows t of path, into best. */
+static void
+nearest(const struct cmd *t, const char *path, const char *want, char *best, int *bestd)
+{
+	char p[64];
+	int d;
+
+	for (; t != NULL && t->name != NULL; t++) {
+		snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? " " : "", t->name);
+		if (t->sub != NULL) {
+			nearest(t->sub, p, want, best, bestd);
+		} else if ((d = distance(p, want)) < *bestd) {
+			*bestd = d;
+			snprintf(best, 64, "%s", p);
+		}
+	}
+}
+
+/*
+ * The row of the command path want ("keys mint"), and the scope it needs
+ * (NULL: none), or AX_USAGE suggesting the nearest command.
+ */
+static enum alter_exit
+for_row(struct ctx *c, const char *want, const char **scope)
+{
+	const struct cmd *t = c->a.root->sub, *r, *found = NULL;
+	const char *w = want;
+	char best[64] = "";
+	size_t n;
+	int bestd = 1 << 20;
+
+	while (t != NULL) {
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		for (r = t; r->name != NULL && (strlen(r->name) != n || strncmp(r->name, w, n)); r++)
+			;
+		if (n == 0 || r->name == NULL)
+			break;
+		w += n;
+		t = (found = r)->sub;
+	}
+	w += strspn(w, " ");
+	if (found != NULL && found->sub == NULL && *w == '\0') {
+		if (found->fn == cmd_api)
+			return alter_fail(&c->err, AX_USAGE, "'api' sends any request: its scope is "
+			    "that of the endpoint it calls (see alter scopes)");
+		*scope = (found->flags & NEEDS_TOKEN) ? endpoints[found->ep].scope : NULL;
+		return AX_OK;
+	}
+	/* A group named whole: the nearest of its commands. */
+	if (found != NULL && found->sub != NULL && *w == '\0')
+		nearest(found->sub, want, want, best, &bestd);
+	else
+		nearest(c->a.root->sub, "", want, best, &bestd);
+	return alter_fail(&c->err, AX_USAGE, "unknown command '%s'; did you mean '%s'?", want,
+	    best);
+}
+
+/* The least set: drop a scope that another of the set covers. */
+static size_t
+least_set(const char **s, size_t n)
+{
+	size_t i, j, k = 0;
+	int covered;
+
+	for (i = 0; i < n; i++) {
+		for (covered = 0, j = 0; j < n && !covered; j++)
+			covered = j != i && strcmp(s[i], s[j]) != 0 && scopes_covers(&s[j], 1, s[i]);
+		for (j = 0; j < k && !covered; j++)
+			covered = strcmp(s[i], s[j]) == 0;
+		if (!covered)
+			s[k++] = s[i];
+	}
+	return k;
+}
+
+static enum alter_exit
+cmd_scopes_for(struct ctx *c)
+{
+	const char *need[FOR_MAX], *set[FOR_MAX];
+	const char *out = opt(c, "output") ? opt(c, "output") : "table";
+	size_t i, n = 0;
+	enum alter_exit rc;
+
+	for (i = 0; i < (size_t)c->a.npos; i++) {
+		if ((rc = for_row(c, c->a.pos[i], &need[i])) != AX_OK)
+			return rc;
+		if (need[i] != NULL)
+			set[n++] = need[i];
+	}
+	n = least_set(set, n);
+	if (strcmp(out, "json") == 0) {
+		printf("{\n  \"scopes\": [");
+		for (i = 0; i < n; i++)
+			printf("%s\n    \"%s\"", i ? "," : "", set[i]);
+		printf("%s],\n  \"commands\": {", n ? "\n  " : "");
+		for (i = 0; i < (size_t)c->a.npos; i++)
+			printf("%s\n    \"%s\": %s%s%s", i ? "," : "", c->a.pos[i],
+			    need[i] ? "\"" : "", need[i] ? need[i] : "null", need[i] ? "\"" : "");
+		printf("\n  }\n}\n");
+		return AX_OK;
+	}
+	if (strcmp(out, "table") != 0)
+		return alter_fail(&c->err, AX_USAGE, "--output '%s' must be table or json", out);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? "," : "", set[i]);
+	putchar('\n');
+	if (n == 0)
+		notice(c, "these commands need no scope");
+	return AX_OK;
+}
+
 /* ---- tables ---- */
 
 const struct flag api_flags[] = {
@@ -150,5 +293,7 @@ const struct flag api_flags[] = {
 const struct cmd scopes_cmds[] = {
 	{ "check", NULL, cmd_scopes_check, 0, NULL, 1, 1, "LIST",
 	  "validate a comma-separated scope list" },
+	{ "for", NULL, cmd_scopes_for, 0, NULL, 1, FOR_MAX, "COMMAND...",
+	  "the least scopes these commands need (e.g. \"keys mint\")" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };

@@ -524,6 +524,28 @@ output_init(struct ctx *c, struct json_out *o, int islist)
 	return AX_OK;
 }
 
+/*
+ * docs/cli.md 4: in GitHub Actions, the one-time secret (the row's
+ * shown_once field) is masked before it is printed: "::add-mask::VALUE" on
+ * stderr, which the runner reads, so stdout stays clean for -o json > FILE.
+ */
+static void
+mask_secret(const struct ctx *c, const struct http_response *r)
+{
+	char v[1024];
+	const char *ga = util_env("GITHUB_ACTIONS");
+
+	if (c->a.cmd->shown_once == NULL || ga == NULL || strcmp(ga, "true") != 0)
+		return;
+	json_get_str(r->body, r->body_len, c->a.cmd->shown_once, v, sizeof(v));
+	if (v[0] != '\0' && strpbrk(v, "\r\n") == NULL) {
+		fflush(stdout);
+		fprintf(stderr, "::add-mask::%s\n", v);
+		fflush(stderr);
+	}
+	explicit_bzero(v, sizeof(v));
+}
+
 /* One request, one object (or a notice when the answer is empty). */
 static enum alter_exit
 run_object(struct ctx *c, struct request *rq, struct json_out *o)
@@ -536,6 +558,7 @@ run_object(struct ctx *c, struct request *rq, struct json_out *o)
 	if (r.status == 204 || r.body_len == 0) {
 		notice(c, "%s %s: done", c->a.path + 6, target_of(c));
 	} else {
+		mask_secret(c, &r);
 		rc = json_out_object(o, r.body, r.body_len, &c->err);
 		if (rc == AX_OK && c->a.cmd->shown_once != NULL)
 			notice(c, "the %s above is shown once: store it now, it cannot be shown "
