@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='one stored token per base URL: a token never leaves its host; the
-single-entry store migrated; logout of one host; --scopes preflights, scopes
-for, least privilege, ::add-mask:: in GitHub Actions (docs/cli.md 2.1, 2.3, 2.4, 3)'
+single-entry store migrated; logout of one host; --scopes preflights and the
+least-privilege warning (docs/cli.md 2.1, 2.3, 2.4)'
 . "$(dirname "$0")/lib.sh"
 
 start_server a
