@@ -20,7 +20,7 @@ cli.c 2
 builtin.h 3
 cli.h 2
 cmd.h 2'
-LIBRARIES='util.c creds.c store.c store_write.c scopes.c endpoints.c json.c http*.c tls.c trust.c x509.c net.c'
+LIBRARIES='util.c creds.c store.c store_url.c store_write.c scopes.c endpoints.c json.c http*.c tls.c trust.c x509.c net.c'
 CMD_HEADERS='builtin.h cli.h cmd.h'
 # The files that may include bearssl.h and cJSON.h (tools/ and tests/ may too).
 BEARSSL_FILES='tls.c trust.c x509.c'
