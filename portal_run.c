@@ -538,7 +538,7 @@ mask_secret(const struct ctx *c, const struct http_response *r)
 	if (c->a.cmd->shown_once == NULL || ga == NULL || strcmp(ga, "true") != 0)
 		return;
 	json_get_str(r->body, r->body_len, c->a.cmd->shown_once, v, sizeof(v));
-	if (v[0] != '\0' && strpbrk(v, "\r\n") == NULL) {
+	if (v[0] != '\0' && v[strcspn(v, "\r\n")] == '\0') {
 		fflush(stdout);
 		fprintf(stderr, "::add-mask::%s\n", v);
 		fflush(stderr);

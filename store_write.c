@@ -176,23 +176,16 @@ lock_store(int dfd, const char *dir, int *lfd, struct alter_err *err)
  * regular file of ours was left by a killed one.  Remove it.
  */
 static void
-remove_stale_temps(int dfd)
+remove_stale_temps(int dfd, const char *dir)
 {
 	struct dirent *de;
 	struct stat sb;
 	DIR *d;
-	int fd;
 
-	if ((fd = dup(dfd)) == -1)
+	if ((d = opendir(dir)) == NULL)
 		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	rewinddir(d);
 	while ((de = readdir(d)) != NULL)
 		if (strncmp(de->d_name, TEMP_PREFIX, sizeof(TEMP_PREFIX) - 1) == 0 &&
-		    strcmp(de->d_name + sizeof(TEMP_PREFIX) - 1, "lock") != 0 &&
 		    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISREG(sb.st_mode) && sb.st_uid == geteuid())
 			unlinkat(dfd, de->d_name, 0);
@@ -290,7 +283,7 @@ update(const char *dir, enum store_op op, char *url,
 	if (rc == AX_OK)
 		rc = lock_store(dfd, dir, &lfd, err);
 	if (rc == AX_OK) {
-		remove_stale_temps(dfd);
+		remove_stale_temps(dfd, dir);
 		rc = creds_store_reload(dir, &st, &present, err);
 	}
 	if (rc == AX_OK && op == OP_DROP && url[0] == '\0')
@@ -353,7 +346,7 @@ creds_store_remove(const char *dir, const char *base_url, int all,
 		return alter_fail(err, AX_USAGE, "'%s' is not a base URL such as "
 		    "https://api.alterauth.com", base_url);
 	/* Nothing to remove: do not create the directory to lock it. */
-	if (lstat(path, &sb) == -1 && errno == ENOENT)
+	if (fstatat(AT_FDCWD, path, &sb, AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT)
 		return AX_OK;
 	rc = update(dir, all ? OP_DROP_ALL : OP_DROP, url, NULL, NULL, removed,
 	    err);
