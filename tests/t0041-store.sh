@@ -230,6 +230,38 @@ test_expect_success 'logins killed (kill -9) in a race leave the old or a new co
 	test "$(grep -c "^token = " "$ALTER_CONFIG_DIR/auth.toml")" = $((n + 1))
 '
 
+test_expect_success 'a writer waits at most 10 s for the lock, then exit 1 naming it' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-lock &&
+	login_full "$ALTER_CONFIG_DIR" || return 1
+	python3 -c "import fcntl, sys, time
+f = open(sys.argv[1], \"a\"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], \"w\").close(); time.sleep(20)" \
+	    "$ALTER_CONFIG_DIR/auth.toml.lock" held &
+	holder=$! &&
+	while [ ! -e held ]; do sleep 0.1; done &&
+	start=$(date +%s) &&
+	test_expect_code 1 alter auth login --token-file "$S/noexpiry" >out 2>err;
+	rc=$?; kill $holder; wait $holder 2>/dev/null; test $rc = 0 &&
+	elapsed=$(( $(date +%s) - start )) &&
+	test $elapsed -ge 9 && test $elapsed -le 15 &&
+	test_grep "waited 10 s for the lock '"'"'$ALTER_CONFIG_DIR/auth.toml.lock'"'"'" err &&
+	unchanged "$ALTER_CONFIG_DIR" &&
+	alter auth login -q --token-file "$S/noexpiry" && store_holds "$ALTER_CONFIG_DIR" noexpiry
+'
+
+test_expect_success 'under the lock only stale temp files of ours go, not links or other users files' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-lock &&
+	d=$ALTER_CONFIG_DIR &&
+	echo partial >"$d/.auth.toml.4242.0" &&
+	echo keep >"$TRASH/keep" && ln -s "$TRASH/keep" "$d/.auth.toml.link" &&
+	echo other >"$d/.auth.toml.other" &&
+	{ [ "$(id -u)" != 0 ] || chown 12345 "$d/.auth.toml.other"; } &&
+	echo mine >"$d/notes.txt" &&
+	alter auth login -q --token-file "$S/full" &&
+	test ! -e "$d/.auth.toml.4242.0" && test -h "$d/.auth.toml.link" &&
+	test "$(cat "$TRASH/keep")" = keep && test -e "$d/notes.txt" &&
+	{ [ "$(id -u)" != 0 ] || test -e "$d/.auth.toml.other"; }
+'
+
 # The password database and the empty root need a chroot: root and the
 # static build whose compiled-in roots are the test CA (as t0030).
 if [ -n "${SANITIZE:-}" ] || [ "$(id -u)" != 0 ] || [ ! -x "$TESTCA_ALTER" ]; then
