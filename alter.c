@@ -418,7 +418,7 @@ parse_args(struct ctx *c, int argc, char **argv)
 	char *eq;
 	int i, flags_done = 0;
 
-	c->a.cmd = &root;
+	c->a.cmd = c->a.root = &root;
 	snprintf(c->a.path, sizeof(c->a.path), "alter");
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];

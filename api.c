@@ -11,6 +11,7 @@
 #include "builtin.h"
 #include "cli.h"
 #include "deps.h"
+#include "endpoints.h"
 #include "json.h"
 #include "scopes.h"
 #include "text.h"
@@ -291,6 +292,173 @@ cmd_scopes_check(struct ctx *c)
 	return rc;
 }
 
+/* ---- scopes for: the scopes of commands, from the endpoint table ---- */
+
+#define FOR_MAX	POS_MAX
+
+/* Edit distance of a and b (at most 63 bytes of each count). */
+static int
+distance(const char *a, const char *b)
+{
+	int d[64], i, j, diag, up, la = (int)strlen(a), lb = (int)strlen(b);
+
+	la = la > 63 ? 63 : la;
+	lb = lb > 63 ? 63 : lb;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = d[j];
+			d[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < d[j])
+				d[j] = up + 1;
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return d[lb];
+}
+
+/* The leaf command nearest to want, under the rows t of path, into best. */
+static void
+nearest(const struct cmd *t, const char *path, const char *want, char *best, int *bestd)
+{
+	char p[64];
+	int d;
+
+	for (; t != NULL && t->name != NULL; t++) {
+		snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? " " : "", t->name);
+		if (t->sub != NULL) {
+			nearest(t->sub, p, want, best, bestd);
+		} else if ((d = distance(p, want)) < *bestd) {
+			*bestd = d;
+			snprintf(best, 64, "%s", p);
+		}
+	}
+}
+
+/*
+ * The row of the command path want ("keys mint"), and the scope it needs
+ * (NULL: none), or AX_USAGE suggesting the nearest command.
+ */
+static enum alter_exit
+for_row(struct ctx *c, const char *want, const char **scope)
+{
+	const struct cmd *t = c->a.root->sub, *r, *found = NULL;
+	const char *w = want;
+	char best[64] = "";
+	size_t n;
+	int bestd = 1 << 20;
+
+	while (t != NULL) {
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		for (r = t; r->name != NULL && (strlen(r->name) != n || strncmp(r->name, w, n)); r++)
+			;
+		if (n == 0 || r->name == NULL)
+			break;
+		w += n;
+		t = (found = r)->sub;
+	}
+	w += strspn(w, " ");
+	if (found != NULL && found->sub == NULL && *w == '\0') {
+		if (found->fn == cmd_api)
+			return alter_fail(&c->err, AX_USAGE, "'api' sends any request: its scope is "
+			    "that of the endpoint it calls (see alter scopes)");
+		*scope = (found->flags & NEEDS_TOKEN) ? endpoints[found->ep].scope : NULL;
+		return AX_OK;
+	}
+	/* A group named whole: the nearest of its commands. */
+	if (found != NULL && found->sub != NULL && *w == '\0')
+		nearest(found->sub, want, want, best, &bestd);
+	else
+		nearest(c->a.root->sub, "", want, best, &bestd);
+	return alter_fail(&c->err, AX_USAGE, "unknown command '%s'; did you mean '%s'?", want,
+	    best);
+}
+
+/* The least set: drop a scope that another of the set covers. */
+static size_t
+least_set(const char **s, size_t n)
+{
+	size_t i, j, k = 0;
+	int covered;
+
+	for (i = 0; i < n; i++) {
+		for (covered = 0, j = 0; j < n && !covered; j++)
+			covered = j != i && strcmp(s[i], s[j]) != 0 && scopes_covers(&s[j], 1, s[i]);
+		for (j = 0; j < k && !covered; j++)
+			covered = strcmp(s[i], s[j]) == 0;
+		if (!covered)
+			s[k++] = s[i];
+	}
+	return k;
+}
+
+/* Append to b (cap bytes, *len used) what fmt says; -1 when it does not fit. */
+static int
+put(char *b, size_t cap, size_t *len, const char *fmt, const char *s)
+{
+	int r = snprintf(b + *len, cap - *len, fmt, s);
+
+	if (r < 0 || (size_t)r >= cap - *len)
+		return -1;
+	*len += (size_t)r;
+	return 0;
+}
+
+/* docs/cli.md 4: -o and --fields over {"scopes": [...], "commands": {...}}. */
+static enum alter_exit
+scopes_for_out(struct ctx *c, struct json_out *o, const char *const *need,
+    const char *const *set, size_t n)
+{
+	char body[FOR_MAX * 200 + 64];
+	size_t i, len = 0;
+	int bad = put(body, sizeof(body), &len, "%s", "{\"scopes\":[");
+
+	for (i = 0; i < n && !bad; i++)
+		bad = put(body, sizeof(body), &len, i ? ",\"%s\"" : "\"%s\"", set[i]);
+	bad = bad || put(body, sizeof(body), &len, "%s", "],\"commands\":{");
+	for (i = 0; i < (size_t)c->a.npos && !bad; i++) {
+		bad = put(body, sizeof(body), &len, i ? ",\"%s\":" : "\"%s\":", c->a.pos[i]) ||
+		    put(body, sizeof(body), &len, need[i] ? "\"%s\"" : "null", need[i]);
+	}
+	if (bad || put(body, sizeof(body), &len, "%s", "}}") == -1)
+		return alter_fail(&c->err, AX_USAGE, "the command names are too long");
+	return json_out_object(o, (const unsigned char *)body, len, &c->err);
+}
+
+static enum alter_exit
+cmd_scopes_for(struct ctx *c)
+{
+	const char *need[FOR_MAX], *set[FOR_MAX];
+	struct json_out o;
+	size_t i, n = 0;
+	int plain = output_plain(c);
+	enum alter_exit rc;
+
+	if (!plain && (rc = output_open(c, &o, 0)) != AX_OK)
+		return rc;
+	for (i = 0; i < (size_t)c->a.npos; i++) {
+		if ((rc = for_row(c, c->a.pos[i], &need[i])) != AX_OK)
+			return rc;
+		if (need[i] != NULL)
+			set[n++] = need[i];
+	}
+	n = least_set(set, n);
+	if (!plain)
+		return scopes_for_out(c, &o, need, set, n);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? "," : "", set[i]);
+	putchar('\n');
+	if (n == 0)
+		notice(c, "these commands need no scope");
+	return AX_OK;
+}
+
 /* ---- tables ---- */
 
 const struct flag api_flags[] = {
@@ -302,5 +470,13 @@ const struct flag api_flags[] = {
 const struct cmd scopes_cmds[] = {
 	{ "check", NULL, cmd_scopes_check, NO_DATA, NULL, 1, 1, "LIST",
 	  "validate a comma-separated scope list" },
+	{ "for", NULL, cmd_scopes_for, 0, NULL, 1, FOR_MAX, "COMMAND...",
+	  "the least scopes these commands need (e.g. \"keys mint\")",
+	  .examples = "alter scopes for \"keys mint\" \"apps list\" \"audit list\"\n"
+	  "alter auth status --scopes \"$(alter scopes for 'apps list')\"\n"
+	  "alter scopes for \"keys mint\" -o json",
+	  .about = "Prints one comma-separated line, ready for --scopes and for the dashboard's\n"
+	  "mint form: the least set of PAT scopes that lets the commands run, read from\n"
+	  "the endpoint table without the network.  -o json adds each command's scope." },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };

@@ -147,8 +147,14 @@ login_verify(struct ctx *c, const char *scopes, struct json_pat *pat, int *known
 		return rc;
 	if (nmissing > 0)
 		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT lacks %s: %s; mint a PAT with "
-		    "them at %s/settings/tokens; nothing stored",
-		    nmissing == 1 ? "this scope" : "these scopes", missing, dashboard(c));
+		    "them at %s; nothing stored",
+		    nmissing == 1 ? "this scope" : "these scopes", missing, tokens_page(c));
+	/* docs/cli.md 2.4: least privilege, a warning for what was not asked for. */
+	if (scopes != NULL && scopes_beyond(scopes, pat->scope_ptrs, pat->nscopes, missing,
+	    sizeof(missing), &nmissing, &c->err) == AX_OK && nmissing > 0)
+		warn(c, "the PAT carries %s beyond --scopes: %s; for least privilege, mint a "
+		    "PAT with only the scopes asked for at %s",
+		    nmissing == 1 ? "a scope" : "scopes", missing, tokens_page(c));
 	return AX_OK;
 }
 
@@ -209,8 +215,8 @@ cmd_auth_login(struct ctx *c)
 		    "each other");
 	if (file == NULL && !has(c, "token-stdin"))
 		return alter_fail(&c->err, AX_USAGE, "browser sign-in is not in this build: mint a "
-		    "PAT at %s/settings/tokens, then pass it with --token-file PATH, "
-		    "--token-stdin, or the ALTER_PAT variable", dashboard(c));
+		    "PAT at %s, then pass it with --token-file PATH, "
+		    "--token-stdin, or the ALTER_PAT variable", tokens_page(c));
 	if ((rc = creds_config_dir(dir, sizeof(dir), &c->err)) != AX_OK ||
 	    (rc = creds_store_path(dir, path, sizeof(path), &c->err)) != AX_OK)
 		return rc;
@@ -223,8 +229,8 @@ cmd_auth_login(struct ctx *c)
 	/* 5. Store, saying so first. */
 	if (util_env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is set: it overrides the stored PAT while it is set");
-	notice(c, "storing the PAT in plaintext at %s (mode 0600; keychain support is not in "
-	    "this build)", path);
+	notice(c, "storing the PAT in plaintext at %s for %s (mode 0600; keychain support is "
+	    "not in this build)", path, c->s.base_url);
 	alter_format_time((long long)time(NULL), now, sizeof(now));
 	if ((rc = creds_store_save(dir, &c->s.token, c->s.base_url, now, &c->err)) == AX_OK) {
 		if (plain)
@@ -244,6 +250,48 @@ pat_local(const struct ctx *c, const char *mask, const char *mode)
 	    mask, c->s.token_source, mode[0] ? " (mode " : "", mode, mode[0] ? ")" : "");
 }
 
+/* docs/cli.md 2.4: one line naming the other base URLs with a stored token. */
+static void
+pat_others(const struct ctx *c)
+{
+	const char *p;
+
+	if (c->s.other_hosts[0] == '\0')
+		return;
+	printf("Other hosts:  ");
+	for (p = c->s.other_hosts; *p != '\0'; p++)
+		if (*p == '\n')
+			fputs(", ", stdout);
+		else
+			putchar(*p);
+	printf(" (stored PATs; choose one with --base-url)\n");
+}
+
+/*
+ * docs/cli.md 2.4: --scopes LIST, a preflight: AX_FORBIDDEN listing what
+ * the token lacks, or saying it cannot read its own scopes.
+ */
+static enum alter_exit
+pat_scopes(struct ctx *c, const struct json_pat *pat, int known)
+{
+	const char *list = opt(c, "scopes");
+	char missing[1024];
+	size_t n = 0;
+	enum alter_exit rc;
+
+	if (list == NULL)
+		return AX_OK;
+	if (!known)
+		return alter_fail(&c->err, AX_FORBIDDEN, "cannot check --scopes: the PAT cannot "
+		    "read its own scopes (it needs dashboard_pats:read)");
+	if ((rc = scopes_missing(list, pat->scope_ptrs, pat->nscopes, missing, sizeof(missing),
+	    &n, &c->err)) != AX_OK || n == 0)
+		return rc;
+	return alter_fail(&c->err, AX_FORBIDDEN, "the PAT lacks %s of --scopes: %s; mint a PAT "
+	    "with %s at %s", n == 1 ? "this scope" : "these scopes", missing,
+	    n == 1 ? "it" : "them", tokens_page(c));
+}
+
 static void
 pat_table(const struct ctx *c, const struct json_pat *pat, int known, const char *mask,
     const char *mode, const char *exp)
@@ -259,6 +307,7 @@ pat_table(const struct ctx *c, const struct json_pat *pat, int known, const char
 	}
 	printf("Storage:      %s (keychain: not in this build)\n", c->s.from_store ?
 	    "plaintext file store" : "ALTER_PAT, nothing on disk");
+	pat_others(c);
 }
 
 /*
@@ -324,7 +373,7 @@ pat_view(struct ctx *c, int is_whoami)
 	struct alter_err quiet;
 	char mask[CREDS_MASK_SIZE], mode[8] = "", exp[160] = "never";
 	const char *kv[] = { "token", mask, "source", c->s.token_source, "store_mode", NULL,
-	    "base_url", c->s.base_url, NULL };
+	    "base_url", c->s.base_url, "other_hosts[]", c->s.other_hosts, NULL };
 	long minvalid = -1;
 	enum alter_exit rc = AX_OK;
 	int plain = output_plain(c), known, expired = 0;
@@ -335,6 +384,8 @@ pat_view(struct ctx *c, int is_whoami)
 	    alter_parse_duration(opt(c, "min-valid"), &minvalid) != 0)
 		return alter_fail(&c->err, AX_USAGE, "--min-valid '%s' must be a duration such "
 		    "as 7d, 12h or 30m", opt(c, "min-valid"));
+	if (opt(c, "scopes") != NULL && (rc = scopes_validate(opt(c, "scopes"), &c->err)) != AX_OK)
+		return rc;
 	creds_mask(&c->s.token, mask, sizeof(mask));
 	if (c->s.from_store)
 		snprintf(mode, sizeof(mode), "%04o", c->s.store_mode), kv[5] = mode;
@@ -358,10 +409,12 @@ pat_view(struct ctx *c, int is_whoami)
 		return rc;
 	if (plain)
 		pat_table(c, &pat, known, mask, mode, exp);
+	if (rc == AX_OK && (rc = pat_scopes(c, &pat, known)) != AX_OK)
+		return rc;
 	if (!known && is_whoami)
 		return alter_fail(&c->err, AX_FORBIDDEN, "the PAT cannot read itself: it lacks "
-		    "scope 'dashboard_pats:read'; mint a new PAT with it at %s/settings/tokens",
-		    dashboard(c));
+		    "scope 'dashboard_pats:read'; mint a new PAT with it at %s",
+		    tokens_page(c));
 	/* --min-valid asks for assurance: an expiry that cannot be read fails it. */
 	if (!known && minvalid >= 0)
 		return alter_fail(&c->err, AX_AUTH, "cannot check --min-valid: the PAT cannot read "
@@ -384,23 +437,29 @@ cmd_pats_whoami(struct ctx *c)
 static enum alter_exit
 cmd_auth_logout(struct ctx *c)
 {
-	char dir[4096], path[4200];
+	char dir[4096], path[4200], which[CREDS_URL_MAX];
+	const char *url = opt(c, "base-url") ? opt(c, "base-url") : util_env("ALTER_BASE_URL");
 	enum alter_exit rc;
-	int removed = 0;
+	int removed = 0, all = has(c, "all");
 
 	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK) {
 		notice(c, "no stored PAT (no config directory)");
 		c->err.msg[0] = '\0';
 		return AX_OK;
 	}
+	/* docs/cli.md 2.4: the chosen base URL (else the store's default), or --all. */
 	if ((rc = creds_store_path(dir, path, sizeof(path), &c->err)) != AX_OK ||
-	    (rc = creds_store_remove(dir, &removed, &c->err)) != AX_OK)
+	    (rc = creds_store_remove(dir, url, all, &removed, which, sizeof(which),
+	    &c->err)) != AX_OK)
 		return rc;
-	if (removed)
-		notice(c, "removed the stored PAT at %s; this does not revoke the PAT: revoke it "
-		    "at %s/settings/tokens", path, dashboard(c));
-	else
+	if (removed > 0)
+		notice(c, "removed %d stored PAT%s%s%s from %s; this does not revoke %s: revoke "
+		    "at %s", removed, removed == 1 ? "" : "s", all ? "" : " of ",
+		    all ? "" : which, path, removed == 1 ? "the PAT" : "the PATs", tokens_page(c));
+	else if (all || which[0] == '\0')
 		notice(c, "no stored PAT at %s", path);
+	else
+		notice(c, "no stored PAT for %s at %s", which, path);
 	if (util_env("ALTER_PAT") != NULL)
 		warn(c, "ALTER_PAT is still set: commands keep using it");
 	return AX_OK;
@@ -417,6 +476,17 @@ static const struct flag login_flags[] = {
 
 static const struct flag status_flags[] = {
 	{ "min-valid", 0, F_VALUE, "DURATION", "exit 3 if the PAT expires within DURATION" },
+	{ "scopes", 0, F_VALUE, "LIST", "exit 7 unless the PAT carries these scopes" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct flag whoami_flags[] = {
+	{ "scopes", 0, F_VALUE, "LIST", "exit 7 unless the PAT carries these scopes" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct flag logout_flags[] = {
+	{ "all", 0, F_BOOL, NULL, "forget the stored PAT of every base URL" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -429,17 +499,21 @@ const struct cmd auth_cmds[] = {
 	  "(hidden when typed), or ALTER_PAT for a single command without storing it.\n"
 	  "--token is refused: a value in argv is visible to every local user.  The PAT\n"
 	  "is verified first, then kept in <config dir>/auth.toml (ALTER_CONFIG_DIR, else\n"
-	  "$XDG_CONFIG_HOME/alter or ~/.config/alter), mode 0600; ALTER_PAT overrides it." },
-	{ "logout", NULL, cmd_auth_logout, NO_DATA, NULL, 0, 0, NULL,
-	  "forget the stored PAT (does not revoke it)", .examples = "alter auth logout" },
+	  "$XDG_CONFIG_HOME/alter or ~/.config/alter), mode 0600, one entry per API base\n"
+	  "URL, which becomes the default; ALTER_PAT overrides it." },
+	{ "logout", NULL, cmd_auth_logout, NO_DATA, logout_flags, 0, 0, NULL,
+	  "forget the stored PAT of the base URL (does not revoke it)",
+	  .examples = "alter auth logout\nalter auth logout --base-url https://api.staging.example\n"
+	  "alter auth logout --all" },
 	{ "status", NULL, cmd_auth_status, NEEDS_TOKEN, status_flags, 0, 0, NULL,
-	  "show the active PAT, its scopes and expiry",
-	  .examples = "alter auth status --min-valid 7d\nalter auth status -o json" },
+	  "show the active PAT, its scopes and expiry", .ep = EP_PATS_ME,
+	  .examples = "alter auth status --min-valid 7d\nalter auth status -o json\n"
+	  "alter auth status --min-valid 1d --scopes \"$(alter scopes for 'apps list')\"" },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
 const struct cmd pats_cmds[] = {
-	{ "whoami", NULL, cmd_pats_whoami, NEEDS_TOKEN, NULL, 0, 0, NULL,
-	  "show the active PAT (same view as auth status)" },
+	{ "whoami", NULL, cmd_pats_whoami, NEEDS_TOKEN, whoami_flags, 0, 0, NULL,
+	  "show the active PAT (same view as auth status)", .ep = EP_PATS_ME },
 	{ NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL }
 };

@@ -225,15 +225,16 @@ http_failure(struct ctx *c, const char *method, const char *path, struct http_re
 		    r->refused_wait, c->s.http.retry_max_wait, rid);
 	if (r->status == 403)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 403: the PAT lacks scope '%s'; mint a "
-		    "new PAT with it at %s/settings/tokens (re-running 'alter auth login' with the "
+		    "new PAT with it at %s (re-running 'alter auth login' with the "
 		    "same PAT cannot help)%s", method, path, scope[0] ? scope : "(not named)",
-		    opt(c, "dashboard-url") ? opt(c, "dashboard-url") :
-		    util_env("ALTER_DASHBOARD_URL") ? util_env("ALTER_DASHBOARD_URL") : DEFAULT_DASHBOARD_URL,
-		    rid);
+		    tokens_page(c), rid);
+	/* docs/cli.md 2.4: one sentence, the next step by where the token came from. */
 	if (r->status == 401)
-		return alter_fail(&c->err, ex, "%s %s: HTTP 401: %s; the PAT is invalid, revoked "
-		    "or expired (%s)%s", method, path, msg[0] ? msg : "not authenticated",
-		    c->s.token_source[0] ? c->s.token_source : "no PAT", rid);
+		return alter_fail(&c->err, ex, "%s %s: HTTP 401: the PAT from %s is invalid, "
+		    "revoked or expired; mint a new PAT at %s%s%s", method, path,
+		    c->s.token_source[0] ? c->s.token_source : "no source", tokens_page(c),
+		    strcmp(c->s.token_source, "ALTER_PAT") == 0 ? " and update ALTER_PAT" :
+		    c->s.from_store ? " and run alter auth login" : "", rid);
 	if (r->status == 429)
 		return alter_fail(&c->err, ex, "%s %s: HTTP 429: rate limited after %d attempt%s%s%s%s",
 		    method, path, r->attempts, r->attempts == 1 ? "" : "s", msg[0] ? ": " : "", msg,
@@ -267,6 +268,29 @@ print_exit_codes(FILE *f)
 			col += fprintf(f, " %d %s", exit_names[i].code, exit_names[i].name);
 	}
 	fprintf(f, ".  See alter(1).\n");
+}
+
+/* docs/cli.md 2.1: the base URL, and what chose it (into *var). */
+static const char *
+session_url(struct ctx *c, const char **var);
+
+/*
+ * Where to mint a PAT: <dashboard>/settings/tokens; with a base URL other
+ * than the default and no dashboard named, not the production dashboard.
+ */
+const char *
+tokens_page(const struct ctx *c)
+{
+	static char page[2100];
+	const char *url, *var;
+	char norm[CREDS_URL_MAX];
+
+	url = session_url((struct ctx *)c, &var);
+	if (opt(c, "dashboard-url") == NULL && util_env("ALTER_DASHBOARD_URL") == NULL &&
+	    (creds_url_norm(url, norm, sizeof(norm)) != 0 || strcmp(norm, DEFAULT_BASE_URL) != 0))
+		return "/settings/tokens on your dashboard (--dashboard-url names it)";
+	snprintf(page, sizeof(page), "%s/settings/tokens", dashboard(c));
+	return page;
 }
 
 const char *
@@ -372,6 +396,21 @@ env_int(struct ctx *c, const char *name, long lo, long hi, int *out)
 	return rc;
 }
 
+/* docs/api.md section 2: each retry says so, once. */
+static void
+retry_notice(void *arg, long ms, int status, int n, int max)
+{
+	char why[32] = "a failed connection";
+
+	if (status != 0)
+		snprintf(why, sizeof(why), "HTTP %d", status);
+	if (ms % 1000 == 0)
+		notice(arg, "retrying in %ld s after %s (%d/%d)", ms / 1000, why, n, max);
+	else
+		notice(arg, "retrying in %ld.%ld s after %s (%d/%d)", ms / 1000, ms % 1000 / 100,
+		    why, n, max);
+}
+
 /* The timeout (--timeout, else ALTER_TIMEOUT) and the retry limits. */
 static enum alter_exit
 session_limits(struct ctx *c)
@@ -381,6 +420,8 @@ session_limits(struct ctx *c)
 
 	c->s.http.timeout_s = 60;
 	c->s.http.max_retries = 2;
+	c->s.http.on_retry = retry_notice;
+	c->s.http.on_retry_arg = c;
 	c->s.http.retry_max_wait = 30;
 	if (opt(c, "timeout") != NULL) {
 		if ((rc = parse_int(opt(c, "timeout"), 1, 86400, "--timeout", &v,
@@ -395,20 +436,26 @@ session_limits(struct ctx *c)
 	return env_int(c, "ALTER_RETRY_MAX_WAIT", 0, 86400, &c->s.http.retry_max_wait);
 }
 
+/* docs/cli.md 2.1: the base URL, and what chose it (into *var). */
+static const char *
+session_url(struct ctx *c, const char **var)
+{
+	if (opt(c, "base-url") != NULL)
+		return *var = "--base-url", opt(c, "base-url");
+	if (util_env("ALTER_BASE_URL") != NULL)
+		return *var = "ALTER_BASE_URL", util_env("ALTER_BASE_URL");
+	if (c->s.base_url[0] != '\0')
+		return *var = "the default of the credential store", c->s.base_url;
+	return *var = "the default base URL", DEFAULT_BASE_URL;
+}
+
 enum alter_exit
 session_http(struct ctx *c)
 {
 	const char *url, *var;
 	enum alter_exit rc;
 
-	if (opt(c, "base-url") != NULL)
-		url = opt(c, "base-url"), var = "--base-url";
-	else if (util_env("ALTER_BASE_URL") != NULL)
-		url = util_env("ALTER_BASE_URL"), var = "ALTER_BASE_URL";
-	else if (c->s.base_url[0] != '\0')
-		url = c->s.base_url, var = "the base_url of the credential store";
-	else
-		url = DEFAULT_BASE_URL, var = "the default base URL";
+	url = session_url(c, &var);
 	if ((rc = http_url_parse(url, var, &c->s.http.url, &c->err)) != AX_OK)
 		return rc;
 	if (url != c->s.base_url)
@@ -431,32 +478,63 @@ session_set_token(struct ctx *c, const char *source)
 	c->s.http.auth = c->s.auth;
 }
 
-/* docs/cli.md 2.1: the token from the file store, with its mode and base URL. */
+/* The stored base URLs but skip, one a line (sep "\n") or a list (", "). */
+static void
+stored_hosts(const struct creds_store *st, const struct creds_entry *skip, const char *sep,
+    char *out, size_t outlen)
+{
+	size_t i, o = 0;
+	int r;
+
+	out[0] = '\0';
+	for (i = 0; i < st->n; i++) {
+		if (&st->entries[i] == skip)
+			continue;
+		r = snprintf(out + o, outlen - o, "%s%s", o ? sep : "", st->entries[i].base_url);
+		if (r < 0 || (size_t)r >= outlen - o)
+			break;
+		o += (size_t)r;
+	}
+}
+
+/*
+ * docs/cli.md 2.1: the store's token for the chosen base URL and no other
+ * (the store's default when neither --base-url nor ALTER_BASE_URL names one).
+ */
 static enum alter_exit
 session_stored_token(struct ctx *c, int *present)
 {
-	struct creds_store st;
-	char dir[4096];
+	static struct creds_store st;	/* 100 KiB: off the stack */
+	const struct creds_entry *e;
+	const char *url, *var;
+	char dir[4096], hosts[1024];
 	enum alter_exit rc;
 	int found = 0;
 
 	if (creds_config_dir(dir, sizeof(dir), &c->err) != AX_OK)
 		return AX_OK;
-	memset(&st, 0, sizeof(st));
-	if ((rc = creds_store_load(dir, &st, &found, &c->err)) != AX_OK)
+	if ((rc = creds_store_load(dir, &st, &found, &c->err)) != AX_OK || !found)
 		return rc;
-	if (found) {
-		c->s.token = st.token;
+	if (c->s.base_url[0] == '\0')
+		snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", st.default_url);
+	url = session_url(c, &var);
+	/* docs/cli.md 1: refused (user:password@ never shown) before it is named. */
+	if ((rc = http_url_parse(url, var, &c->s.http.url, &c->err)) == AX_OK &&
+	    (e = creds_store_find(&st, url)) == NULL) {
+		stored_hosts(&st, NULL, ", ", hosts, sizeof(hosts));
+		rc = alter_fail(&c->err, AX_AUTH, "no stored PAT for %s (from %s); PATs are "
+		    "stored for: %s; run 'alter auth login --base-url %s', or choose a stored "
+		    "one with --base-url", url, var, hosts, url);
+	} else if (rc == AX_OK) {
+		c->s.token = e->token;
 		session_set_token(c, st.path);
 		c->s.store_mode = st.mode;
 		c->s.from_store = 1;
-		if (st.base_url[0] != '\0')
-			snprintf(c->s.base_url, sizeof(c->s.base_url), "%s", st.base_url);
+		stored_hosts(&st, e, "\n", c->s.other_hosts, sizeof(c->s.other_hosts));
 		*present = 1;
 	}
-	creds_wipe(&st.token);
-	explicit_bzero(&st, sizeof(st));
-	return AX_OK;
+	creds_store_wipe(&st);
+	return rc;
 }
 
 /* docs/cli.md 2.1: ALTER_PAT, else the file store, else "not signed in". */
@@ -477,7 +555,7 @@ session_token(struct ctx *c)
 	if (!present)
 		return alter_fail(&c->err, AX_AUTH, "not signed in: set ALTER_PAT, or run 'alter "
 		    "auth login --token-file PATH' or '... | alter auth login --token-stdin' with a "
-		    "PAT minted at %s/settings/tokens", dashboard(c));
+		    "PAT minted at %s", tokens_page(c));
 	return AX_OK;
 }
 

@@ -114,6 +114,7 @@ struct optval {
  * parse_args before any handler runs; handlers only read it.
  */
 struct args {
+	const struct cmd	*root;		/* the root table, for scopes for */
 	const struct cmd	*cmd;		/* the deepest row reached */
 	char			 path[64];	/* "alter auth login" */
 	char			*pos[POS_MAX];
@@ -139,6 +140,7 @@ struct session {
 	unsigned		 store_mode;
 	int			 from_store;
 	char			 base_url[2048];
+	char			 other_hosts[2048];	/* other stored base URLs, "\n"-separated */
 };
 
 /*
@@ -172,6 +174,10 @@ int		 has(const struct ctx *, const char *name);
 void		 print_exit_codes(FILE *);
 /* The dashboard URL (--dashboard-url, ALTER_DASHBOARD_URL, the default). */
 const char	*dashboard(const struct ctx *);
+/* Where to mint a PAT (docs/cli.md 2.4): <dashboard>/settings/tokens, or
+ * with a base URL not the default and no dashboard named, a pointer to
+ * "your dashboard" and --dashboard-url. */
+const char	*tokens_page(const struct ctx *);
 
 /*
  * docs/cli.md 4: o set up for --output (else table for a list, json for an

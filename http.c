@@ -298,6 +298,20 @@ build_request(const struct http_client *c, const char *method, const char *path,
 }
 
 /*
+ * A step that failed at the deadline: say which phase timed out, the limit
+ * and what sets it (docs/api.md "Timeouts").
+ */
+static void
+timed_out(const struct http_client *c, const char *phase, int64_t deadline,
+    struct alter_err *err)
+{
+	if (net_now_ms() >= deadline)
+		alter_fail(err, AX_ERROR, "timed out %s %s:%u after %d s (--timeout or "
+		    "ALTER_TIMEOUT sets the limit)", phase, c->url.host, c->url.port,
+		    c->timeout_s);
+}
+
+/*
  * Open a connection if c has none.  Returns 0, or -1 with err filled and
  * *connect_failed set when a retry may help.
  */
@@ -312,10 +326,13 @@ ensure_conn(struct http_client *c, int64_t deadline, int *connect_failed,
 	fd = net_connect(c->url.host, c->url.port, c->proxy, deadline, &retryable, err);
 	if (fd < 0) {
 		*connect_failed = retryable;
+		timed_out(c, "connecting to", deadline, err);
 		return -1;
 	}
-	if ((c->conn = tls_connect(fd, c->url.host, c->trust, deadline, err)) == NULL)
+	if ((c->conn = tls_connect(fd, c->url.host, c->trust, deadline, err)) == NULL) {
+		timed_out(c, "in the TLS handshake with", deadline, err);
 		return -1;
+	}
 	c->connects++;
 	c->conn_requests = 0;
 	return 0;
@@ -378,6 +395,7 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 			http_client_close(c);
 			if (reused && idem && tries == 0)
 				continue;
+			timed_out(c, "sending to", deadline, err);
 			break;
 		}
 		st = read_response(c, p, deadline, &got, &r, err);
@@ -393,6 +411,7 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 		}
 		if (st == HP_MORE && r == TLS_ERR) {
 			http_client_close(c);
+			timed_out(c, "waiting for the answer from", deadline, err);
 			break;
 		}
 		if (st == HP_MORE)
@@ -411,6 +430,15 @@ exchange(struct http_client *c, const char *method, const char *req, size_t reql
 	if (rc != AX_OK)
 		http_response_free(resp);
 	return rc;
+}
+
+/* Tell the caller (on_retry), then wait before retry attempt + 1. */
+static void
+retry_wait(const struct http_client *c, long ms, int status, int attempt)
+{
+	if (c->on_retry != NULL)
+		c->on_retry(c->on_retry_arg, ms, status, attempt + 1, c->max_retries);
+	sleep_ms(ms);
 }
 
 enum alter_exit
@@ -433,7 +461,7 @@ http_request(struct http_client *c, const char *method, const char *path, const 
 		resp->attempts = attempt + 1;
 		if (rc != AX_OK) {
 			if (connect_failed && attempt < c->max_retries) {
-				sleep_ms(backoff_ms(attempt));
+				retry_wait(c, backoff_ms(attempt), 0, attempt);
 				continue;
 			}
 			break;
@@ -445,7 +473,7 @@ http_request(struct http_client *c, const char *method, const char *path, const 
 			resp->refused_wait = wait;
 			break;
 		}
-		sleep_ms(wait >= 0 ? wait * 1000 : backoff_ms(attempt));
+		retry_wait(c, wait >= 0 ? wait * 1000 : backoff_ms(attempt), resp->status, attempt);
 		http_response_free(resp);
 	}
 	explicit_bzero(req, reqlen);

@@ -58,6 +58,10 @@ struct http_client {
 	int			 retry_max_wait;
 	const char		*auth;		/* the Authorization value, or NULL */
 	const char		*user_agent;
+	/* Called before each retry's wait (the library never prints): the wait,
+	 * the status that caused it (0: no connection), the retry n of max. */
+	void			(*on_retry)(void *arg, long wait_ms, int status, int n, int max);
+	void			*on_retry_arg;
 	/* state */
 	struct tls_conn		*conn;
 	unsigned		 conn_requests;	/* requests sent on conn */

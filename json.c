@@ -318,6 +318,33 @@ json_pat_read(const unsigned char *body, size_t len, const char *request, struct
 	return AX_OK;
 }
 
+/*
+ * A key "name[]" adds "name": an array of the "\n"-separated strings of
+ * value (none for "").  Returns 1 if it did, 0 for any other key.
+ */
+static int
+add_list(cJSON *j, const char *key, const char *value)
+{
+	char name[64], item[2048];
+	cJSON *a;
+	size_t n = strlen(key), len;
+
+	if (n < 3 || n >= sizeof(name) || strcmp(key + n - 2, "[]") != 0)
+		return 0;
+	memcpy(name, key, n - 2);
+	name[n - 2] = '\0';
+	cJSON_DeleteItemFromObjectCaseSensitive(j, name);
+	if ((a = cJSON_AddArrayToObject(j, name)) == NULL)
+		return 1;
+	while (*value != '\0') {
+		len = strcspn(value, "\n");
+		snprintf(item, sizeof(item), "%.*s", (int)len, value);
+		cJSON_AddItemToArray(a, cJSON_CreateString(item));
+		value += len + (value[len] != '\0');
+	}
+	return 1;
+}
+
 int
 json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
 {
@@ -328,7 +355,7 @@ json_parse_pat(const unsigned char *body, size_t len, struct json_pat *p)
 
 /*
  * The JSON in body (an empty object when body is NULL) with the string
- * members of kv set; NULL when it is not JSON, or not an object and kv
+ * members of kv set (a "name[]" key: an array, add_list); NULL when it is not JSON, or not an object and kv
  * has members.
  */
 cJSON *
@@ -344,7 +371,8 @@ json_tree_with(const unsigned char *body, size_t len, const char *const *kv)
 		if (kv[1] == NULL)
 			continue;
 		cJSON_DeleteItemFromObjectCaseSensitive(j, kv[0]);
-		cJSON_AddStringToObject(j, kv[0], kv[1]);
+		if (add_list(j, kv[0], kv[1]) == 0)
+			cJSON_AddStringToObject(j, kv[0], kv[1]);
 	}
 	return j;
 }

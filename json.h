@@ -157,8 +157,9 @@ enum alter_exit	json_out_object(struct json_out *o, const unsigned char *body, s
 
 /*
  * json_out_object of body (an empty object when body is NULL) with the
- * string members of kv set, as json_print_with does: a view such as
- * `auth status` in every format, --fields included.
+ * string members of kv set, as json_print_with does (a key "name[]" sets
+ * "name" to an array of the "\n"-separated strings of its value): a view
+ * such as `auth status` in every format, --fields included.
  */
 enum alter_exit	json_out_object_with(struct json_out *o, const unsigned char *body, size_t len,
 		    const char *const *kv, struct alter_err *err);

@@ -58,6 +58,27 @@ net_wait(int fd, short events, int64_t deadline_ms)
 	}
 }
 
+/* The resolver's failure r in words a user can act on. */
+static const char *
+resolve_reason(int r)
+{
+	static const struct {
+		int		 code;
+		const char	*words;
+	} reasons[] = {
+		{ EAI_NONAME, "no such host; check the base URL's spelling" },
+		{ EAI_AGAIN, "the DNS server did not answer; check the network and "
+		  "/etc/resolv.conf, then try again" },
+		{ EAI_FAIL, "the DNS server failed; check /etc/resolv.conf" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == r)
+			return reasons[i].words;
+	return r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r);
+}
+
 /* RFC 6761: localhost and *.localhost are loopback, without any lookup. */
 static int
 is_localhost_name(const char *host)
@@ -119,8 +140,7 @@ resolve(const char *host, unsigned port, struct addr *out, int max, struct alter
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(sport, sizeof(sport), "%u", port);
 	if ((r = getaddrinfo(host, sport, &hints, &res)) != 0) {
-		alter_fail(err, AX_ERROR, "cannot resolve host '%s': %s", host,
-		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		alter_fail(err, AX_ERROR, "cannot resolve %s: %s", host, resolve_reason(r));
 		return -1;
 	}
 	for (ai = res; ai != NULL && n < max; ai = ai->ai_next) {

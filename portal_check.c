@@ -1,13 +1,15 @@
 /*
  * portal_check.c: the checks a portal row's flag values pass before any
- * request (enum flag_check), and reading a secret from - or @file
- * (docs/cli.md section 5).
+ * request (enum flag_check), reading a secret from - or @file
+ * (docs/cli.md section 5), and masking a one-time secret in GitHub Actions.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "portal_check.h"
 
 #define SECRET_MAX	65536		/* docs/cli.md 5: secret values, at most 64 KiB */
@@ -150,4 +152,28 @@ read_secret(struct ctx *c, const char *flag, const char *v, char **out)
 		buf[--len] = '\0';
 	*out = buf;
 	return AX_OK;
+}
+
+/* ---- secrets in CI logs ---- */
+
+/*
+ * docs/cli.md 4: in GitHub Actions, the one-time secret (the row's
+ * shown_once field) is masked before it is printed: "::add-mask::VALUE" on
+ * stderr, which the runner reads, so stdout stays clean for -o json > FILE.
+ */
+void
+mask_secret(const struct ctx *c, const struct http_response *r)
+{
+	char v[1024];
+	const char *ga = util_env("GITHUB_ACTIONS");
+
+	if (c->a.cmd->shown_once == NULL || ga == NULL || strcmp(ga, "true") != 0)
+		return;
+	json_get_str(r->body, r->body_len, c->a.cmd->shown_once, v, sizeof(v));
+	if (v[0] != '\0' && v[strcspn(v, "\r\n")] == '\0') {
+		fflush(stdout);
+		fprintf(stderr, "::add-mask::%s\n", v);
+		fflush(stderr);
+	}
+	explicit_bzero(v, sizeof(v));
 }

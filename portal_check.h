@@ -24,4 +24,10 @@ enum alter_exit	 check_value(struct ctx *, const struct flag *f, const char *v);
  */
 enum alter_exit	 read_secret(struct ctx *, const char *flag, const char *v, char **out);
 
+/*
+ * docs/cli.md 4: with GITHUB_ACTIONS=true, "::add-mask::VALUE" on stderr for
+ * the row's shown_once field of the answer r, before it is printed.
+ */
+void		 mask_secret(const struct ctx *, const struct http_response *r);
+
 #endif

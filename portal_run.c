@@ -562,6 +562,7 @@ run_object(struct ctx *c, struct request *rq, struct json_out *o)
 		rc = alter_fail(&c->err, AX_ERROR, "the answer to %s is empty (HTTP %d), not a JSON "
 		    "object", rq->what, r.status);
 	} else {
+		mask_secret(c, &r);
 		rc = json_out_object(o, r.body, r.body_len, &c->err);
 		if (rc == AX_OK && c->a.cmd->shown_once != NULL)
 			notice(c, "the %s above is shown once: store it now, it cannot be shown "

@@ -402,6 +402,63 @@ scopes_missing(const char *list, const char *const *granted, size_t ngranted,
 	return AX_OK;
 }
 
+/* 1 if the user's entry e[0..len) asks for the concrete scope g (or more). */
+static int
+asks_for(const char *e, size_t len, const char *g)
+{
+	const struct scopes_resource *er, *gr;
+	const struct verb *gverb;
+	const char *v, *gv, *one[1];
+	char buf[128];
+	size_t vlen, gvlen;
+
+	er = split(e, len, &v, &vlen);
+	gr = split(g, strlen(g), &gv, &gvlen);
+	if (er == NULL || er != gr || (gverb = find_verb(gr, gv, gvlen)) == NULL)
+		return 0;
+	if (eqn(v, vlen, "*"))
+		return (gverb->flags & V_OPT_IN) == 0;
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, e, len);
+	buf[len] = '\0';
+	one[0] = buf;
+	return covers_n(one, 1, g, strlen(g));
+}
+
+enum alter_exit
+scopes_beyond(const char *list, const char *const *granted, size_t ngranted,
+    char *out, size_t outlen, size_t *nbeyond, struct alter_err *err)
+{
+	const char *cur, *e;
+	size_t i, len;
+	int asked;
+	enum alter_exit rc;
+
+	*nbeyond = 0;
+	if (outlen == 0)
+		return alter_fail(err, AX_ERROR, "no room for the list of scopes");
+	out[0] = '\0';
+	if ((rc = scopes_validate(list, err)) != AX_OK)
+		return rc;
+	for (i = 0; i < ngranted; i++) {
+		if (granted[i] == NULL)
+			continue;
+		asked = 0;
+		for (cur = list; !asked && next_entry(&cur, &e, &len); )
+			asked = asks_for(e, len, granted[i]);
+		if (asked)
+			continue;
+		if (append(out, outlen, ",", granted[i], strlen(granted[i])) == -1) {
+			out[0] = '\0';
+			return alter_fail(err, AX_ERROR, "the list of scopes does not "
+			    "fit in %zu bytes", outlen);
+		}
+		(*nbeyond)++;
+	}
+	return AX_OK;
+}
+
 const char *
 scopes_default_set(void)
 {

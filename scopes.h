@@ -71,6 +71,18 @@ enum alter_exit	scopes_missing(const char *list, const char *const *granted,
 		    size_t ngranted, char *out, size_t outlen, size_t *nmissing,
 		    struct alter_err *err);
 
+/*
+ * For auth login --scopes, least privilege: validate list as
+ * scopes_validate() does, then write into out the granted scopes that no
+ * entry of list asks for (an entry asks for what it covers; "resource:*"
+ * for every verb of the resource but the opt-in ones), in granted order,
+ * joined by ",", and their count into *nbeyond.  Returns AX_OK; AX_USAGE
+ * for a bad list; AX_ERROR if out is too small (out "", *nbeyond 0).
+ */
+enum alter_exit	scopes_beyond(const char *list, const char *const *granted,
+		    size_t ngranted, char *out, size_t outlen, size_t *nbeyond,
+		    struct alter_err *err);
+
 /* The default set a browser login would ask for (docs/cli.md section 3): read
  * and write of every resource, read alone where there is no write; a
  * static comma-separated string in table order. */

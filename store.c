@@ -24,14 +24,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Room for the content of auth.toml: the header, the token and the two
- * other values, each of which may double when escaped. */
-#define STORE_CONTENT_MAX	8192
-
-static const char store_header[] =
-    "# Alter CLI credentials: plaintext PAT. Keep this file private "
-    "(mode 0600).\n";
-
 /* Length of s without trailing slashes, keeping a lone "/". */
 static size_t
 trimmed_dir_len(const char *s)
@@ -119,17 +111,23 @@ is_key_char(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-/* The line of auth.toml being parsed, for messages. */
+/* The state of a parse of auth.toml; l.lineno is the line, for messages. */
 struct store_line {
-	const char	*qpath;		/* the quoted path */
-	size_t		 lineno;
+	const char		*qpath;		/* the quoted path */
+	size_t			 lineno;
+	struct creds_store	*st;
+	struct creds_entry	*cur;		/* the current table; NULL: top level */
+	size_t			 cur_line;	/* the line of its header */
+	unsigned		 seen;		/* keys seen in this section */
+	struct creds_entry	 top;		/* the single-entry form's values */
+	unsigned		 top_seen;
 };
 
 static enum alter_exit
 malformed(const struct store_line *l, struct alter_err *err)
 {
 	return alter_fail(err, AX_AUTH, "%s line %zu: expected key = "
-	    "\"value\"", l->qpath, l->lineno);
+	    "\"value\" or [\"<base URL>\"]", l->qpath, l->lineno);
 }
 
 /*
@@ -164,28 +162,34 @@ decode_string(const unsigned char *p, size_t len, unsigned char *dst,
 	return 0;
 }
 
-/* The keys auth.toml holds; others are ignored. */
+#define AT_TOP		1	/* a key of the top level */
+#define AT_TABLE	2	/* a key of a ["<base URL>"] table */
+#define TO_DEFAULT	((size_t)-1)	/* the value goes to st->default_url */
+
+/* The keys auth.toml holds; others (and these out of place) are ignored. */
 static const struct store_key {
 	const char	*name;
-	unsigned	 bit;		/* in *seen, to refuse duplicates */
-	size_t		 off, size;	/* its field of struct creds_store; 0, 0: the token */
+	unsigned	 bit;		/* in seen, to refuse duplicates */
+	unsigned	 where;		/* AT_TOP, AT_TABLE */
+	size_t		 off, size;	/* its field of struct creds_entry; 0, 0: the token */
 } store_keys[] = {
-	{ "token", 1, 0, 0 },
-	{ "base_url", 2, offsetof(struct creds_store, base_url),
-	  sizeof(((struct creds_store *)0)->base_url) },
-	{ "saved_at", 4, offsetof(struct creds_store, saved_at),
-	  sizeof(((struct creds_store *)0)->saved_at) },
+	{ "token", 1, AT_TOP | AT_TABLE, 0, 0 },
+	{ "saved_at", 2, AT_TOP | AT_TABLE, offsetof(struct creds_entry, saved_at),
+	  sizeof(((struct creds_entry *)0)->saved_at) },
+	{ "base_url", 4, AT_TOP, offsetof(struct creds_entry, base_url), CREDS_URL_MAX },
+	{ "default", 8, AT_TOP, TO_DEFAULT, CREDS_URL_MAX },
 };
 
-/* The known key key[0..keylen), or NULL. */
+/* The known key key[0..keylen) of section where, or NULL. */
 static const struct store_key *
-find_key(const unsigned char *key, size_t keylen)
+find_key(const unsigned char *key, size_t keylen, unsigned where)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(store_keys) / sizeof(store_keys[0]); i++)
 		if (strlen(store_keys[i].name) == keylen &&
-		    memcmp(store_keys[i].name, key, keylen) == 0)
+		    memcmp(store_keys[i].name, key, keylen) == 0 &&
+		    (store_keys[i].where & where) != 0)
 			return &store_keys[i];
 	return NULL;
 }
@@ -213,8 +217,8 @@ skip_blanks(const unsigned char *p, size_t len, size_t i)
 
 /*
  * Split the line p[0..len) as key = value: *key, *keylen and *value, the
- * offset of the value.  Returns 1; 0 for a blank or comment line; -1 when
- * malformed.
+ * offset of the value.  Returns 1; 0 for a blank or comment line; 2 for a
+ * table header (*value: the offset after '['); -1 when malformed.
  */
 static int
 split_line(const unsigned char *p, size_t len, const unsigned char **key,
@@ -225,6 +229,10 @@ split_line(const unsigned char *p, size_t len, const unsigned char **key,
 	i = skip_blanks(p, len, 0);
 	if (i == len || p[i] == '#')
 		return 0;
+	if (p[i] == '[') {
+		*value = skip_blanks(p, len, i + 1);
+		return 2;
+	}
 	*key = p + i;
 	while (i < len && is_key_char(p[i]))
 		i++;
@@ -236,17 +244,17 @@ split_line(const unsigned char *p, size_t len, const unsigned char **key,
 	return 1;
 }
 
-/* The stored token tok[0..len) through the reading rule into st->token. */
+/* The stored token tok[0..len) through the reading rule into *t. */
 static enum alter_exit
 store_token(const unsigned char *tok, size_t len, const struct store_line *l,
-    struct creds_store *st, struct alter_err *err)
+    struct creds_token *t, struct alter_err *err)
 {
 	char what[UTIL_PATH_QSIZE + 64];
 	size_t used;
 
 	snprintf(what, sizeof(what), "the token in %s line %zu", l->qpath,
 	    l->lineno);
-	if (creds_parse(tok, len, what, &st->token, err) == AX_OK)
+	if (creds_parse(tok, len, what, t, err) == AX_OK)
 		return AX_OK;
 	/* A bad stored token is an AUTH failure, not a USAGE one. */
 	if (err != NULL) {
@@ -258,30 +266,68 @@ store_token(const unsigned char *tok, size_t len, const struct store_line *l,
 	return AX_AUTH;
 }
 
-/*
- * Parse one line of auth.toml (without its LF or CRLF) into st.  *seen
- * has a bit per known key, to refuse duplicates.
- */
+/* The table that ends here must hold a token. */
 static enum alter_exit
-parse_store_line(const unsigned char *p, size_t len,
-    const struct store_line *l, struct creds_store *st, unsigned *seen,
-    struct alter_err *err)
+end_table(const struct store_line *l, struct alter_err *err)
+{
+	if (l->cur == NULL || l->cur->token.len > 0)
+		return AX_OK;
+	return alter_fail(err, AX_AUTH, "%s line %zu: the table of %s holds no "
+	    "token; run alter auth login again", l->qpath, l->cur_line,
+	    l->cur->base_url);
+}
+
+/* A table header ["<base URL>"]; p + v is just after '['. */
+static enum alter_exit
+parse_header(const unsigned char *p, size_t len, size_t v,
+    struct store_line *l, struct alter_err *err)
+{
+	unsigned char url[CREDS_URL_MAX];
+	struct creds_store *st = l->st;
+	size_t used, dlen;
+	enum alter_exit rc;
+
+	used = decode_string(p + v, len - v, url, sizeof(url) - 1, &dlen);
+	if (used == 0)
+		return malformed(l, err);
+	v = skip_blanks(p, len, v + used);
+	if (v == len || p[v] != ']' || skip_blanks(p, len, v + 1) != len)
+		return malformed(l, err);
+	if ((rc = end_table(l, err)) != AX_OK)
+		return rc;
+	url[dlen < sizeof(url) ? dlen : sizeof(url) - 1] = '\0';
+	if (dlen >= sizeof(url) || st->n == CREDS_STORE_HOSTS)
+		return alter_fail(err, AX_AUTH, "%s line %zu: more than %d base "
+		    "URLs, or one longer than %d bytes", l->qpath, l->lineno,
+		    CREDS_STORE_HOSTS, CREDS_URL_MAX - 1);
+	l->cur = &st->entries[st->n];
+	if (creds_url_norm((char *)url, l->cur->base_url, CREDS_URL_MAX) == -1)
+		return alter_fail(err, AX_AUTH, "%s line %zu: the table name is "
+		    "not a base URL such as \"https://api.alterauth.com\"",
+		    l->qpath, l->lineno);
+	if (creds_store_find(st, l->cur->base_url) != NULL)
+		return alter_fail(err, AX_AUTH, "%s line %zu: a second table for "
+		    "%s", l->qpath, l->lineno, l->cur->base_url);
+	st->n++;
+	l->cur_line = l->lineno;
+	l->seen = 0;
+	return AX_OK;
+}
+
+/* The value of key k, p[v..len), into its field. */
+static enum alter_exit
+parse_value(const unsigned char *p, size_t len, size_t v,
+    const struct store_key *k, struct store_line *l, struct alter_err *err)
 {
 	unsigned char tok[CREDS_INPUT_MAX + 1];
-	const struct store_key *k;
-	const unsigned char *key;
+	struct creds_entry *e = l->cur != NULL ? l->cur : &l->top;
+	unsigned *seen = l->cur != NULL ? &l->seen : &l->top_seen;
 	unsigned char *dst;
-	size_t v, keylen, used, dlen, cap;
+	size_t used, dlen, cap;
 	enum alter_exit rc;
-	int r;
 
-	if (has_control(p, len) ||
-	    (r = split_line(p, len, &key, &keylen, &v)) == -1)
-		return malformed(l, err);
-	if (r == 0)
-		return AX_OK;
-	k = find_key(key, keylen);
-	dst = k == NULL ? NULL : k->size == 0 ? tok : (unsigned char *)st + k->off;
+	dst = k == NULL ? NULL : k->size == 0 ? tok : k->off == TO_DEFAULT ?
+	    (unsigned char *)l->st->default_url : (unsigned char *)e + k->off;
 	cap = k == NULL ? 0 : k->size == 0 ? sizeof(tok) : k->size - 1;
 	used = decode_string(p + v, len - v, dst, cap, &dlen);
 	if (used == 0 || skip_blanks(p, len, v + used) != len)
@@ -290,23 +336,86 @@ parse_store_line(const unsigned char *p, size_t len,
 		rc = AX_OK;
 	else if ((*seen & k->bit) != 0)
 		rc = alter_fail(err, AX_AUTH, "%s line %zu: duplicate key "
-		    "'%.*s'", l->qpath, l->lineno, (int)keylen,
-		    (const char *)key);
+		    "'%s'", l->qpath, l->lineno, k->name);
 	else {
 		*seen |= k->bit;
 		rc = AX_OK;
 		if (k->size == 0)
 			/* One byte past the cap makes creds_parse() say "larger". */
-			rc = store_token(tok, dlen < cap ? dlen : cap, l, st, err);
+			rc = store_token(tok, dlen < cap ? dlen : cap, l, &e->token,
+			    err);
 		else if (dlen > cap)
 			rc = alter_fail(err, AX_AUTH, "%s line %zu: the value "
-			    "of '%.*s' is longer than %zu bytes", l->qpath,
-			    l->lineno, (int)keylen, (const char *)key, cap);
+			    "of '%s' is longer than %zu bytes", l->qpath,
+			    l->lineno, k->name, cap);
 		else
 			dst[dlen] = '\0';
 	}
 	explicit_bzero(tok, sizeof(tok));
 	return rc;
+}
+
+/* Parse one line of auth.toml (without its LF or CRLF). */
+static enum alter_exit
+parse_store_line(const unsigned char *p, size_t len, struct store_line *l,
+    struct alter_err *err)
+{
+	const unsigned char *key;
+	size_t v, keylen;
+	int r;
+
+	if (has_control(p, len) ||
+	    (r = split_line(p, len, &key, &keylen, &v)) == -1)
+		return malformed(l, err);
+	if (r == 0)
+		return AX_OK;
+	if (r == 2)
+		return parse_header(p, len, v, l, err);
+	return parse_value(p, len, v, find_key(key, keylen, l->cur != NULL ?
+	    AT_TABLE : AT_TOP), l, err);
+}
+
+/*
+ * The end of the file: the last table holds a token; the single-entry
+ * form becomes an entry (unless a table has its base URL) and, without a
+ * default, the default; the defaults are normalised.
+ */
+static enum alter_exit
+end_store(struct store_line *l, struct alter_err *err)
+{
+	struct creds_store *st = l->st;
+	struct creds_entry *e;
+	char url[CREDS_URL_MAX];
+	enum alter_exit rc;
+
+	if ((rc = end_table(l, err)) != AX_OK)
+		return rc;
+	if (l->top.token.len > 0) {
+		st->legacy = 1;
+		if (creds_url_norm(l->top.base_url[0] ? l->top.base_url :
+		    CREDS_DEFAULT_URL, url, sizeof(url)) == -1)
+			return alter_fail(err, AX_AUTH, "%s: its base_url is not a "
+			    "base URL such as \"https://api.alterauth.com\"",
+			    l->qpath);
+		if (creds_store_find(st, url) == NULL && st->n < CREDS_STORE_HOSTS) {
+			e = &st->entries[st->n++];
+			*e = l->top;
+			memcpy(e->base_url, url, sizeof(url));
+		}
+		if (st->default_url[0] == '\0')
+			memcpy(st->default_url, url, sizeof(url));
+	}
+	if (st->n == 0)
+		return alter_fail(err, AX_AUTH, "%s holds no token; run alter "
+		    "auth login again", l->qpath);
+	if (st->default_url[0] == '\0')
+		return AX_OK;
+	/* Not shown: it may carry user:password@ (docs/cli.md 1). */
+	if (creds_url_norm(st->default_url, url, sizeof(url)) == -1)
+		return alter_fail(err, AX_AUTH, "%s: its default is not a base URL "
+		    "such as \"https://api.alterauth.com\"", l->qpath);
+	memcpy(st->default_url, url, sizeof(url));
+	return AX_OK;
 }
 
 enum alter_exit
@@ -316,32 +425,33 @@ creds_store_parse(const unsigned char *buf, size_t len, const char *qpath,
 	struct store_line l;
 	const unsigned char *eol;
 	size_t start, end;
-	unsigned seen;
-	enum alter_exit rc;
+	enum alter_exit rc = AX_OK;
 
+	memset(&l, 0, sizeof(l));
 	l.qpath = qpath;
-	l.lineno = 0;
-	seen = 0;
+	l.st = st;
+	st->n = 0;
+	st->legacy = 0;
+	st->default_url[0] = '\0';
 	start = 0;
-	while (start < len) {
+	while (start < len && rc == AX_OK) {
 		l.lineno++;
 		eol = memchr(buf + start, '\n', len - start);
 		end = eol != NULL ? (size_t)(eol - buf) : len;
 		/* docs/cli.md 2.3: lines end in LF or CRLF. */
 		if (end > start && buf[end - 1] == '\r')
 			end--;
-		rc = parse_store_line(buf + start, end - start, &l, st, &seen,
-		    err);
-		if (rc != AX_OK) {
-			creds_wipe(&st->token);
-			return rc;
-		}
+		rc = parse_store_line(buf + start, end - start, &l, err);
 		start = eol != NULL ? (size_t)(eol - buf) + 1 : len;
 	}
-	if ((seen & 1) == 0)
-		return alter_fail(err, AX_AUTH, "%s holds no token; run alter "
-		    "auth login again", qpath);
-	return AX_OK;
+	if (rc == AX_OK)
+		rc = end_store(&l, err);
+	explicit_bzero(&l.top, sizeof(l.top));
+	if (rc != AX_OK) {
+		explicit_bzero(st->entries, sizeof(st->entries));
+		st->n = 0;
+	}
+	return rc;
 }
 
 /*
@@ -375,11 +485,11 @@ open_store(const char *path, const char *q, int *fd, struct alter_err *err)
 
 /*
  * docs/cli.md 2.3: the open store fd (q: quoted) must be a regular file of
- * ours, closed to group and others, at most CREDS_STORE_MAX bytes.  Sets
- * st->mode.  Returns AX_OK or AX_AUTH.
+ * ours, closed to group and others (unless loose), at most CREDS_STORE_MAX
+ * bytes.  Sets st->mode.  Returns AX_OK or AX_AUTH.
  */
 static enum alter_exit
-check_store(int fd, const char *q, struct creds_store *st,
+check_store(int fd, const char *q, int loose, struct creds_store *st,
     struct alter_err *err)
 {
 	struct stat sb;
@@ -395,7 +505,7 @@ check_store(int fd, const char *q, struct creds_store *st,
 		    "you (uid %ld): remove it and run alter auth login again",
 		    q, (long)sb.st_uid, (long)geteuid());
 	st->mode = (unsigned)(sb.st_mode & 07777);
-	if ((sb.st_mode & 077) != 0)
+	if ((sb.st_mode & 077) != 0 && !loose)
 		return alter_fail(err, AX_AUTH, "%s is accessible by group or "
 		    "others (mode %04o); fix it with: chmod 600 %s", q,
 		    st->mode, q);
@@ -406,11 +516,31 @@ check_store(int fd, const char *q, struct creds_store *st,
 }
 
 enum alter_exit
-creds_store_load(const char *dir, struct creds_store *st, int *present,
+creds_store_dir_check(const char *dir, const struct stat *sb,
+    struct alter_err *err)
+{
+	char q[UTIL_PATH_QSIZE];
+
+	util_quote_path(q, sizeof(q), dir);
+	if (sb->st_uid != geteuid())
+		return alter_fail(err, AX_AUTH, "the directory %s is owned by "
+		    "uid %ld, not by you (uid %ld); alter keeps no token there",
+		    q, (long)sb->st_uid, (long)geteuid());
+	if ((sb->st_mode & 022) != 0)
+		return alter_fail(err, AX_AUTH, "the directory %s is writable by "
+		    "group or others (mode %04o); fix it with: chmod 700 %s",
+		    q, (unsigned)(sb->st_mode & 07777), q);
+	return AX_OK;
+}
+
+/* The load of creds_store_load(); loose: group and other bits are read. */
+static enum alter_exit
+load(const char *dir, struct creds_store *st, int *present, int loose,
     struct alter_err *err)
 {
 	unsigned char content[CREDS_STORE_MAX + 1];
 	char q[UTIL_PATH_QSIZE];
+	struct stat sb;
 	size_t n;
 	int fd;
 	enum alter_exit rc;
@@ -420,10 +550,14 @@ creds_store_load(const char *dir, struct creds_store *st, int *present,
 	rc = creds_store_path(dir, st->path, sizeof(st->path), err);
 	if (rc != AX_OK)
 		return rc;
+	/* docs/cli.md 2.3: the read path refuses the directories the write path does. */
+	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (rc = creds_store_dir_check(dir, &sb, err)) != AX_OK)
+		return rc;
 	util_quote_path(q, sizeof(q), st->path);
 	if ((rc = open_store(st->path, q, &fd, err)) != AX_OK || fd == -1)
 		return rc;
-	if ((rc = check_store(fd, q, st, err)) != AX_OK)
+	if ((rc = check_store(fd, q, loose, st, err)) != AX_OK)
 		goto out;
 	if (read_capped(fd, content, sizeof(content), &n) == -1)
 		rc = alter_fail(err, AX_AUTH, "%s cannot be read: %s", q,
@@ -438,166 +572,22 @@ creds_store_load(const char *dir, struct creds_store *st, int *present,
 out:
 	explicit_bzero(content, sizeof(content));
 	if (rc != AX_OK)
-		creds_wipe(&st->token);
+		explicit_bzero(st->entries, sizeof(st->entries));
 	close(fd);
 	return rc;
 }
 
-/*
- * Append "key = \"value\"\n" to out, escaping " and \ as docs/cli.md 2.3's
- * reader expects.  A control character cannot be stored: -1.
- */
-static int
-put_line(char *out, size_t outlen, size_t *used, const char *key,
-    const char *value)
-{
-	size_t o;
-	int r;
-
-	r = snprintf(out + *used, outlen - *used, "%s = \"", key);
-	if (r < 0 || (size_t)r >= outlen - *used)
-		return -1;
-	o = *used + (size_t)r;
-	for (; *value != '\0'; value++) {
-		if ((unsigned char)*value < 0x20 || *value == 0x7f)
-			return -1;
-		if (o + 4 >= outlen)
-			return -1;
-		if (*value == '"' || *value == '\\')
-			out[o++] = '\\';
-		out[o++] = *value;
-	}
-	if (o + 3 >= outlen)
-		return -1;
-	out[o++] = '"';
-	out[o++] = '\n';
-	out[o] = '\0';
-	*used = o;
-	return 0;
-}
-
-/*
- * The content of auth.toml for t, base_url and saved_at (NULL: left out)
- * into out, *used bytes.  Returns AX_OK, or AX_USAGE (AX_ERROR for a
- * token that does not fit) with err filled.
- */
-static enum alter_exit
-store_content(char *out, size_t outlen, size_t *used,
-    const struct creds_token *t, const char *base_url, const char *saved_at,
+enum alter_exit
+creds_store_load(const char *dir, struct creds_store *st, int *present,
     struct alter_err *err)
 {
-	if (!creds_valid(t))
-		return alter_fail(err, AX_USAGE, "the token to store is not a "
-		    "valid PAT");
-	memcpy(out, store_header, sizeof(store_header));
-	*used = sizeof(store_header) - 1;
-	if (put_line(out, outlen, used, "token", t->value) == -1)
-		return alter_fail(err, AX_ERROR, "the token does not fit in the "
-		    "store");
-	if (base_url != NULL && (strlen(base_url) >= 2048 ||
-	    put_line(out, outlen, used, "base_url", base_url) == -1))
-		return alter_fail(err, AX_USAGE, "the base URL cannot be stored: "
-		    "it holds a control character or is longer than 2047 "
-		    "bytes");
-	if (saved_at != NULL && (strlen(saved_at) >= 64 ||
-	    put_line(out, outlen, used, "saved_at", saved_at) == -1))
-		return alter_fail(err, AX_USAGE, "the saved_at time cannot be "
-		    "stored: it holds a control character or is longer than "
-		    "63 bytes");
-	return AX_OK;
-}
-
-/*
- * Open the config directory dir (made with its parents if missing) for the
- * store at path.  docs/cli.md 2.3: it must be ours and closed to others, and an
- * auth.toml that is a symbolic link is refused, not silently replaced
- * (rename() would replace the link itself).  Returns AX_OK with *dfd open,
- * or an error with *dfd -1.
- */
-static enum alter_exit
-open_store_dir(const char *dir, const char *path, int *dfd,
-    struct alter_err *err)
-{
-	char q[UTIL_PATH_QSIZE];
-	struct stat sb;
-	enum alter_exit rc;
-
-	*dfd = -1;
-	if ((rc = make_dirs(dir, 0700, err)) != AX_OK)
-		return rc;
-	util_quote_path(q, sizeof(q), dir);
-	if ((*dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return alter_fail(err, AX_ERROR, "cannot open the directory %s: "
-		    "%s", q, strerror(errno));
-	if (fstat(*dfd, &sb) == -1)
-		rc = alter_fail(err, AX_ERROR, "cannot examine the directory "
-		    "%s: %s", q, strerror(errno));
-	else if (sb.st_uid != geteuid())
-		rc = alter_fail(err, AX_AUTH, "the directory %s is owned by "
-		    "uid %ld, not by you (uid %ld); alter will not store a "
-		    "token there", q, (long)sb.st_uid, (long)geteuid());
-	else if ((sb.st_mode & 022) != 0)
-		rc = alter_fail(err, AX_AUTH, "the directory %s is writable by "
-		    "group or others (mode %04o); fix it with: chmod 700 %s",
-		    q, (unsigned)(sb.st_mode & 07777), q);
-	else if (fstatat(*dfd, CREDS_STORE_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(sb.st_mode))
-		rc = alter_fail(err, AX_AUTH, "%s is a symbolic link; alter "
-		    "stores its token only in a regular file: remove the link "
-		    "and run alter auth login again",
-		    util_quote_path(q, sizeof(q), path));
-	if (rc != AX_OK) {
-		close(*dfd);
-		*dfd = -1;
-	}
-	return rc;
+	return load(dir, st, present, 0, err);
 }
 
 enum alter_exit
-creds_store_save(const char *dir, const struct creds_token *t,
-    const char *base_url, const char *saved_at, struct alter_err *err)
+creds_store_reload(const char *dir, struct creds_store *st, int *present,
+    struct alter_err *err)
 {
-	char content[STORE_CONTENT_MAX], path[4096];
-	size_t used;
-	mode_t old_umask;
-	int dfd;
-	enum alter_exit rc;
-
-	dfd = -1;
-	used = 0;
-	content[0] = '\0';
-	old_umask = umask(077);
-	rc = creds_store_path(dir, path, sizeof(path), err);
-	if (rc == AX_OK)
-		rc = store_content(content, sizeof(content), &used, t, base_url,
-		    saved_at, err);
-	if (rc == AX_OK)
-		rc = open_store_dir(dir, path, &dfd, err);
-	if (rc == AX_OK)
-		rc = write_file_atomic(dfd, dir, CREDS_STORE_FILE, content, used,
-		    0600, err);
-	if (dfd != -1)
-		close(dfd);
-	explicit_bzero(content, sizeof(content));
-	umask(old_umask);
-	return rc;
+	return load(dir, st, present, 1, err);
 }
 
-enum alter_exit
-creds_store_remove(const char *dir, int *removed, struct alter_err *err)
-{
-	char path[4096], q[UTIL_PATH_QSIZE];
-	enum alter_exit rc;
-
-	*removed = 0;
-	if ((rc = creds_store_path(dir, path, sizeof(path), err)) != AX_OK)
-		return rc;
-	if (unlink(path) == -1) {
-		if (errno == ENOENT)
-			return AX_OK;
-		return alter_fail(err, AX_ERROR, "cannot remove %s: %s",
-		    util_quote_path(q, sizeof(q), path), strerror(errno));
-	}
-	*removed = 1;
-	return AX_OK;
-}

@@ -23,12 +23,20 @@ bounded() {
 # elsewhere for one command).
 STORE=$ALTER_CONFIG_DIR/auth.toml
 
-# store_token PORT: sign in with the full PAT against the good server on
-# PORT, so that a stored credential exists, and keep a copy of the store.
+# store_token PORT [PORT...]: sign in with the full PAT against the good
+# server on the first PORT, so that a stored credential exists; a stored
+# token goes only to its own base URL, so the hostile servers on the other
+# PORTs get an entry of the store too (printf: a builtin, no argv).  Keep a
+# copy of the store.
 store_token() {
 	(umask 077 && printf '%s\n' "$T_FULL" >"$TRASH/secrets/pat") &&
 	alter auth login --token-file "$TRASH/secrets/pat" --base-url "https://localhost:$1" \
 	    >/dev/null &&
+	shift &&
+	for p in "$@"; do
+		printf '\n["https://localhost:%s"]\ntoken = "%s"\n' "$p" "$T_FULL" >>"$STORE" ||
+		    return 1
+	done &&
 	cp -p "$STORE" "$TRASH/secrets/auth.toml.orig"
 }
 

@@ -19,8 +19,8 @@ LAYER_MAP='alter.c 4
 cli.c 2
 builtin.h 3
 cli.h 2'
-LIBRARIES='util.c file.c text.c width.c creds.c store.c scopes.c endpoints.c json*.c http*.c
-tls.c tls_x509.c trust.c x509.c net.c fmt.c'
+LIBRARIES='util.c file.c text.c width.c creds.c store.c store_url.c store_write.c scopes.c
+endpoints.c json*.c http*.c tls.c tls_x509.c trust.c x509.c net.c fmt.c'
 CMD_HEADERS='builtin.h cli.h'
 # The files that may include bearssl.h and cJSON.h (tools/ and tests/ may too).
 BEARSSL_FILES='tls.c tls_x509.c trust.c x509.c'

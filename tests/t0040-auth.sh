@@ -337,7 +337,12 @@ test_expect_success 'a 403 on pats whoami is exit 7 naming dashboard_pats:read' 
 	test_grep "dashboard_pats:read" err && test_grep "mint a new PAT" err
 '
 
+# A store with a token for the server that is gone (printf is a builtin: no argv).
+(umask 077 && mkdir -p "$TRASH/cfg-gone" &&
+ printf '["https://localhost:%s"]\ntoken = "%s"\n' "$gone_PORT" "$T_FULL" >"$TRASH/cfg-gone/auth.toml")
+
 test_expect_success 'network down: auth status prints the local facts, then exit 1' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-gone &&
 	test_expect_code 1 alter auth status --base-url https://localhost:$gone_PORT >out 2>err &&
 	test_grep "API base URL: https://localhost:$gone_PORT" out &&
 	test_grep "Token:        alter_pat_...abcd" out &&
@@ -346,6 +351,7 @@ test_expect_success 'network down: auth status prints the local facts, then exit
 '
 
 test_expect_success 'network down: auth status -o json prints the local facts, then exit 1' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-gone &&
 	test_expect_code 1 alter auth status -o json --base-url https://localhost:$gone_PORT >out 2>err &&
 	json_is out token=alter_pat_...abcd source="$ALTER_CONFIG_DIR/auth.toml" \
 	    store_mode=0600 base_url="https://localhost:$gone_PORT"

@@ -35,7 +35,8 @@ login_full() {
 	store_holds "$1" full && cksum <"$1/auth.toml" >"$1.sum"
 }
 unchanged() { cksum <"$1/auth.toml" | cmp -s - "$1.sum"; }
-no_temp_files() { test "$(ls -A "$1")" = auth.toml; }
+# The lock file auth.toml.lock stays: it is not a temp file.
+no_temp_files() { test "$(ls -A "$1" | grep -v -x -F auth.toml.lock)" = auth.toml; }
 
 test_expect_success 'login under umask 000: auth.toml is 0600, its new directories 0700' '
 	export ALTER_CONFIG_DIR=$TRASH/cfg-umask/a/b &&
@@ -52,9 +53,11 @@ test_expect_success 'auth.toml holds exactly the documented lines' '
 	    -e "s/^saved_at = \"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}Z\"$/saved_at = \"TIME\"/" \
 	    "$TRASH/cfg-umask/a/b/auth.toml" >actual &&
 	cat >expect <<-EOF &&
-	# Alter CLI credentials: plaintext PAT. Keep this file private (mode 0600).
+	# Alter CLI credentials: plaintext PATs. Keep this file private (mode 0600).
+	default = "$URL"
+
+	["$URL"]
 	token = "TOKEN"
-	base_url = "$URL"
 	saved_at = "TIME"
 	EOF
 	test_cmp expect actual
@@ -146,7 +149,9 @@ else
 		unchanged "$ALTER_CONFIG_DIR" &&
 		tmp=$(ls -A "$ALTER_CONFIG_DIR" | grep "^\.auth\.toml\.") &&
 		grep -q -x -F -f "$S/noexpiry.line" "$ALTER_CONFIG_DIR/$tmp" &&
-		alter auth status >out && test_grep "Name:         ci-full-access" out
+		alter auth status >out && test_grep "Name:         ci-full-access" out &&
+		alter auth login -q --token-file "$S/noexpiry" >out 2>err &&
+		store_holds "$ALTER_CONFIG_DIR" noexpiry && no_temp_files "$ALTER_CONFIG_DIR"
 	'
 
 	test_expect_success 'a login whose fsync fails leaves the old auth.toml, no temp file' '
@@ -169,19 +174,91 @@ else
 	'
 fi
 
-test_expect_success '20 concurrent logins leave one complete auth.toml and no temp file' '
-	export ALTER_CONFIG_DIR=$TRASH/cfg-race &&
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+# logins N URL_PREFIX: N logins at once, alternating two tokens; to one base
+# URL when URL_PREFIX is empty, else to URL_PREFIX1 ... URL_PREFIXN.
+logins() {
+	for i in $(seq "$1"); do
 		if [ $((i % 2)) = 0 ]; then f=full; else f=noexpiry; fi
-		(alter auth login -q --token-file "$S/$f" >out.$i 2>err.$i; echo $? >rc.$i) &
-	done &&
-	wait &&
+		(alter auth login -q --token-file "$S/$f" ${2:+--base-url "$2$i"} \
+		    >out.$i 2>err.$i; echo $? >rc.$i) &
+	done
+	wait
+}
+
+test_expect_success '20 concurrent logins to one base URL leave one complete entry and no temp file' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-race &&
+	rm -f rc.* && logins 20 "" &&
 	test "$(cat rc.* | sort -u)" = 0 &&
 	no_temp_files "$ALTER_CONFIG_DIR" &&
 	test "$(mode "$ALTER_CONFIG_DIR/auth.toml")" = 600 &&
 	{ store_holds "$ALTER_CONFIG_DIR" full || store_holds "$ALTER_CONFIG_DIR" noexpiry; } &&
-	test $(wc -l <"$ALTER_CONFIG_DIR/auth.toml") = 4 &&
+	test "$(grep -c "^token = " "$ALTER_CONFIG_DIR/auth.toml")" = 1 &&
+	test $(wc -l <"$ALTER_CONFIG_DIR/auth.toml") = 6 &&
 	alter auth status >out
+'
+
+start_server multi --prefix "/h*"
+test_expect_success '20 concurrent logins to 20 base URLs leave 20 entries, each usable' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-race20 &&
+	rm -f rc.* && logins 20 "https://localhost:$multi_PORT/h" &&
+	test "$(cat rc.* | sort -u)" = 0 &&
+	no_temp_files "$ALTER_CONFIG_DIR" &&
+	test "$(grep -c "^token = " "$ALTER_CONFIG_DIR/auth.toml")" = 20 &&
+	for i in $(seq 20); do
+		test_grep "[\"https://localhost:$multi_PORT/h$i\"]" "$ALTER_CONFIG_DIR/auth.toml" || return 1
+	done &&
+	alter auth status --base-url "https://localhost:$multi_PORT/h7" >out &&
+	test_grep "Other hosts:  " out
+'
+
+test_expect_success 'logins killed (kill -9) in a race leave the old or a new complete store' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-race20 &&
+	for i in $(seq 10); do
+		"$ALTER" auth login -q --token-file "$S/full" --base-url "https://localhost:$multi_PORT/k$i" \
+		    >/dev/null 2>&1 &
+		eval "kp$i=\$!"
+	done &&
+	for i in $(seq 10); do eval "kill -9 \$kp$i" 2>/dev/null; done;
+	wait;
+	test "$(mode "$ALTER_CONFIG_DIR/auth.toml")" = 600 &&
+	n=$(grep -c "^token = " "$ALTER_CONFIG_DIR/auth.toml") &&
+	test "$n" -ge 20 && test "$n" -le 30 &&
+	alter auth status --base-url "https://localhost:$multi_PORT/h3" >out &&
+	alter auth login -q --token-file "$S/full" --base-url "https://localhost:$multi_PORT/h21" &&
+	no_temp_files "$ALTER_CONFIG_DIR" &&
+	test "$(grep -c "^token = " "$ALTER_CONFIG_DIR/auth.toml")" = $((n + 1))
+'
+
+test_expect_success 'a writer waits at most 10 s for the lock, then exit 1 naming it' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-lock &&
+	login_full "$ALTER_CONFIG_DIR" || return 1
+	python3 -c "import fcntl, sys, time
+f = open(sys.argv[1], \"a\"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], \"w\").close(); time.sleep(20)" \
+	    "$ALTER_CONFIG_DIR/auth.toml.lock" held &
+	holder=$! &&
+	while [ ! -e held ]; do sleep 0.1; done &&
+	start=$(date +%s) &&
+	test_expect_code 1 alter auth login --token-file "$S/noexpiry" >out 2>err;
+	rc=$?; kill $holder; wait $holder 2>/dev/null; test $rc = 0 &&
+	elapsed=$(( $(date +%s) - start )) &&
+	test $elapsed -ge 9 && test $elapsed -le 15 &&
+	test_grep "waited 10 s for the lock '"'"'$ALTER_CONFIG_DIR/auth.toml.lock'"'"'" err &&
+	unchanged "$ALTER_CONFIG_DIR" &&
+	alter auth login -q --token-file "$S/noexpiry" && store_holds "$ALTER_CONFIG_DIR" noexpiry
+'
+
+test_expect_success 'under the lock only stale temp files of ours go, not links or other users files' '
+	export ALTER_CONFIG_DIR=$TRASH/cfg-lock &&
+	d=$ALTER_CONFIG_DIR &&
+	echo partial >"$d/.auth.toml.4242.0" &&
+	echo keep >"$TRASH/keep" && ln -s "$TRASH/keep" "$d/.auth.toml.link" &&
+	echo other >"$d/.auth.toml.other" &&
+	{ [ "$(id -u)" != 0 ] || chown 12345 "$d/.auth.toml.other"; } &&
+	echo mine >"$d/notes.txt" &&
+	alter auth login -q --token-file "$S/full" &&
+	test ! -e "$d/.auth.toml.4242.0" && test -h "$d/.auth.toml.link" &&
+	test "$(cat "$TRASH/keep")" = keep && test -e "$d/notes.txt" &&
+	{ [ "$(id -u)" != 0 ] || test -e "$d/.auth.toml.other"; }
 '
 
 # The password database and the empty root need a chroot: root and the

@@ -34,8 +34,10 @@ check() {
 		return 0
 	fi
 	test "$(grep -c '^alter: error: ' "$3")" = 1 && test_grep "$ck_what" "$3" || return 1
+	# docs/cli.md 2.4: a 401 is the PAT's fault: mint a new one (never a scope).
 	case "$ck_what" in
 	*dashboard_*) ;;
+	*401*) test_no_grep "dashboard_pats:read" "$3" && test_grep "mint a new PAT" "$3" ;;
 	*) test_no_grep "dashboard_pats:read" "$3" && test_no_grep "mint" "$3" ;;
 	esac
 }

@@ -46,7 +46,7 @@ time.sleep(3600)' $srv_PORT "$TRASH/hang.ready" &
 		ALTER_MAX_RETRIES=0 test_expect_code 1 with_hosts hosts.hang timeout 30 "$ALTER" api GET \
 		    /v1/pats/me --base-url https://api.alter.test:$srv_PORT --timeout 3 >out 2>err &&
 		test ! -s out &&
-		test_grep "cannot connect to api.alter.test:$srv_PORT: timed out (1 address tried)" err
+		test_grep "timed out connecting to api.alter.test:$srv_PORT after 3 s (--timeout or ALTER_TIMEOUT sets the limit)" err
 	'
 
 	test_expect_success 'a hanging address is given up after 10 s and the next one is tried' '

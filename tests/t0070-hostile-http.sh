@@ -11,7 +11,7 @@ export ALTER_CA_FILE="$PKI/ca.pem"
 G=https://localhost:$good_PORT
 
 test_expect_success 'setup: a PAT is stored (every test below uses it)' '
-	store_token $good_PORT && store_untouched
+	store_token $good_PORT $deep_PORT $utf8_PORT $silent_PORT && store_untouched
 '
 
 test_expect_success 'a 1 MiB response header is refused at the header cap' '

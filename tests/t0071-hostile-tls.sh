@@ -19,12 +19,12 @@ c.set_ciphers("DEFAULT:@SECLEVEL=0")
 c.minimum_version = c.maximum_version = ssl.TLSVersion.TLSv1' 2>/dev/null
 }
 
+tls10_ok && start_server tls10 --tls10-only
 test_expect_success 'setup: a PAT is stored (every test below uses it)' '
-	store_token $good_PORT && store_untouched
+	store_token $good_PORT $clientcert_PORT ${tls10_PORT:-} && store_untouched
 '
 
 if tls10_ok; then
-	start_server tls10 --tls10-only
 	test_expect_success 'a server that speaks only TLS 1.0 is refused in one line' '
 		hostile 1 api GET /v1/pats/me --base-url https://localhost:$tls10_PORT &&
 		test_grep "TLS 1.0" err

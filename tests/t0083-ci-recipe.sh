@@ -3,6 +3,7 @@ test_description='the README'"'"'s plain shell CI step, run as written against t
 . "$(dirname "$0")/lib.sh"
 
 start_server srv
+T_RULESCREATE=$(tok rulescreate)
 
 # The step as the README shows it: the sh block after "A plain shell step:".
 # Only the secret's path changes, to a file of this test.
@@ -37,6 +38,23 @@ test_expect_success 'a revoked PAT stops the step at the preflight: exit 3, no e
 	printf "%s\n" "$T_REVOKED" >secrets/alter_pat &&
 	test_expect_code 3 run_step >out 2>err &&
 	test_grep "alter: error:" err && ! test -e audit.ndjson
+'
+
+test_expect_success 'the preflight checks the scopes alter scopes for names' '
+	grep "^alter auth status" step.orig | grep -q -- "--scopes \"\$(alter scopes for " &&
+	printf "%s\n" "$T_RULESCREATE" >secrets/alter_pat &&
+	test_expect_code 7 run_step >out 2>err &&
+	test_grep "dashboard_audit:read" err && ! test -e audit.ndjson
+'
+
+test_expect_success 'the GitHub Actions recipe preflights --min-valid 1d and the scopes of its commands' '
+	sed -n "/^GitHub Actions:\$/,/^\`\`\`\$/p" "$TOP/README.md" >gha &&
+	grep "alter auth status --min-valid 1d --scopes \"\$(alter scopes for " gha >pre &&
+	cmds=$(sed "s/.*alter scopes for \(.*\))\".*/\1/" pre) &&
+	eval "set -- $cmds" && test $# -ge 2 &&
+	list=$("$ALTER" scopes for "$@") && test -n "$list" &&
+	"$ALTER" scopes check "$list" >/dev/null &&
+	grep -q "^    alter keys mint" gha && case " $cmds " in *"\"keys mint\""*) ;; *) false ;; esac
 '
 
 test_expect_success 'a PAT that expires within the window stops the step at the preflight' '

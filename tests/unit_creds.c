@@ -689,10 +689,20 @@ test_store_path(void)
 }
 
 static const char saved_content[] =
+    "# Alter CLI credentials: plaintext PATs. Keep this file private "
+    "(mode 0600).\n"
+    "default = \"https://api.alterauth.com\"\n"
+    "\n"
+    "[\"https://api.alterauth.com\"]\n"
+    "token = \"" TOK "\"\n"
+    "saved_at = \"2026-11-28T00:00:00Z\"\n";
+
+/* The single-entry form of earlier versions, read as one entry. */
+static const char legacy_content[] =
     "# Alter CLI credentials: plaintext PAT. Keep this file private "
     "(mode 0600).\n"
     "token = \"" TOK "\"\n"
-    "base_url = \"https://api.alterauth.com\"\n"
+    "base_url = \"https://Old.Example.COM:443/\"\n"
     "saved_at = \"2026-11-28T00:00:00Z\"\n";
 
 static void
@@ -732,22 +742,50 @@ test_store_round_trip(void)
 
 	memset(&st, 'X', sizeof(st));
 	rc = creds_store_load(dir, &st, &present, &err);
-	CHECK(rc == AX_OK && present == 1 && strcmp(st.token.value, TOK) == 0
-	    && st.token.len == strlen(TOK) &&
-	    strcmp(st.base_url, "https://api.alterauth.com") == 0 &&
-	    strcmp(st.saved_at, "2026-11-28T00:00:00Z") == 0 &&
-	    st.mode == 0600 && strcmp(st.path, path) == 0,
-	    "the saved store loads back: token, base_url, saved_at, mode, "
-	    "path");
-	creds_wipe(&st.token);
+	CHECK(rc == AX_OK && present == 1 && st.n == 1 &&
+	    strcmp(st.entries[0].token.value, TOK) == 0 &&
+	    st.entries[0].token.len == strlen(TOK) &&
+	    strcmp(st.entries[0].base_url, "https://api.alterauth.com") == 0 &&
+	    strcmp(st.default_url, "https://api.alterauth.com") == 0 &&
+	    strcmp(st.entries[0].saved_at, "2026-11-28T00:00:00Z") == 0 &&
+	    st.mode == 0600 && strcmp(st.path, path) == 0 && !st.legacy,
+	    "the saved store loads back: default, base URL, token, saved_at, "
+	    "mode, path");
+	creds_store_wipe(&st);
 
-	rc = creds_store_save(dir, &t, "https://h.example/\"q\"\\p", NULL, &err);
+	rc = creds_store_save(dir, &t, "https://H.example./\"q\"\\p/", NULL,
+	    &err);
 	rc = rc == AX_OK ? creds_store_load(dir, &st, &present, &err) : rc;
-	CHECK(rc == AX_OK && strcmp(st.base_url, "https://h.example/\"q\"\\p")
-	    == 0 && st.saved_at[0] == '\0',
-	    "quotes and backslashes survive a round trip; a NULL saved_at is "
-	    "left out");
-	creds_wipe(&st.token);
+	CHECK(rc == AX_OK && st.n == 2 &&
+	    creds_store_find(&st, "https://api.alterauth.com") != NULL &&
+	    creds_store_find(&st, "https://h.example:443/\"q\"\\p") != NULL &&
+	    strcmp(st.default_url, "https://h.example/\"q\"\\p") == 0 &&
+	    creds_store_find(&st, st.default_url)->saved_at[0] == '\0',
+	    "a second base URL is a second entry and the default; quotes and "
+	    "backslashes survive; a NULL saved_at is left out");
+	creds_store_wipe(&st);
+
+	/* The single-entry form: one entry, rewritten at the next write. */
+	snprintf(path, sizeof(path), "%s/auth.toml", dir);
+	unlink(path);
+	write_file(path, legacy_content, strlen(legacy_content), 0600);
+	rc = creds_store_load(dir, &st, &present, &err);
+	CHECK(rc == AX_OK && st.n == 1 && st.legacy &&
+	    strcmp(st.entries[0].base_url, "https://old.example.com") == 0 &&
+	    strcmp(st.default_url, "https://old.example.com") == 0 &&
+	    strcmp(st.entries[0].token.value, TOK) == 0,
+	    "the single-entry form is read as one entry, its base URL "
+	    "normalised and the default");
+	creds_store_wipe(&st);
+	rc = creds_store_save(dir, &t, "https://api.alterauth.com", "now", &err);
+	n = read_file(path, buf, sizeof(buf));
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK(rc == AX_OK && strstr(buf, "[\"https://old.example.com\"]\ntoken") &&
+	    strstr(buf, "[\"https://api.alterauth.com\"]\ntoken") &&
+	    strstr(buf, "default = \"https://api.alterauth.com\"\n") &&
+	    strstr(buf, "base_url") == NULL,
+	    "the next write rewrites a single-entry store in the new form, "
+	    "keeping its entry");
 
 	at(dir, sizeof(dir), "absent");
 	rc = creds_store_load(dir, &st, &present, &err);
@@ -885,10 +923,11 @@ test_store_load(void)
 		if (rc != load_vectors[i].code)
 			continue;
 		if (rc == AX_OK) {
-			CHECK(present == 1 && strcmp(st.token.value, TOK) == 0,
+			CHECK(present == 1 && st.n >= 1 &&
+			    strcmp(st.entries[0].token.value, TOK) == 0,
 			    "a store with %s yields the token",
 			    load_vectors[i].name);
-			creds_wipe(&st.token);
+			creds_store_wipe(&st);
 			continue;
 		}
 		CHECK(err.code == rc && strstr(err.msg, "/ld/auth.toml'") &&
@@ -897,8 +936,8 @@ test_store_load(void)
 		    "a store with %s is refused naming the file and saying "
 		    "\"%s\", without the token (got \"%s\")",
 		    load_vectors[i].name, load_vectors[i].fragment, err.msg);
-		CHECK(all_zero(&st.token, sizeof(st.token)),
-		    "a refused store with %s leaves the token wiped",
+		CHECK(all_zero(st.entries, sizeof(st.entries)),
+		    "a refused store with %s leaves the tokens wiped",
 		    load_vectors[i].name);
 	}
 
@@ -911,7 +950,7 @@ test_store_load(void)
 		chmod(path, bad_modes[i]);
 		rc = creds_store_load(dir, &st, &present, &err);
 		CHECK(rc == AX_AUTH && strstr(err.msg, qpath) &&
-		    st.token.len == 0,
+		    st.entries[0].token.len == 0,
 		    "a store of mode %04o is refused with the chmod 600 that "
 		    "fixes it (got \"%s\")", (unsigned)bad_modes[i], err.msg);
 	}
@@ -919,7 +958,7 @@ test_store_load(void)
 	rc = creds_store_load(dir, &st, &present, &err);
 	CHECK(rc == AX_OK && st.mode == 0400, "a 0400 store is accepted "
 	    "and its mode reported");
-	creds_wipe(&st.token);
+	creds_store_wipe(&st);
 
 	/* A symlink to a good 0600 store is still refused. */
 	at(other, sizeof(other), "real.toml");
@@ -960,7 +999,7 @@ test_store_load(void)
 	    "a store over 64 KiB is refused as too large");
 	rc = load_content(big, CREDS_STORE_MAX, &st, &present, &err);
 	CHECK(rc == AX_OK, "a store of exactly 64 KiB is read");
-	creds_wipe(&st.token);
+	creds_store_wipe(&st);
 	free(big);
 
 	/* A directory that cannot be searched is not "missing". */
@@ -992,12 +1031,19 @@ test_store_save(void)
 	mkdir(dir, 0700);
 	snprintf(path, sizeof(path), "%s/auth.toml", dir);
 
-	write_file(path, "old\n", 4, 0644);
+	write_file(path, legacy_content, strlen(legacy_content), 0644);
 	stat(path, &sb1);
 	rc = creds_store_save(dir, &t, "https://x", "now", &err);
 	stat(path, &sb2);
 	CHECK(rc == AX_OK && mode_of(path) == 0600 && sb1.st_ino != sb2.st_ino,
-	    "a save over an old 0644 file leaves a new 0600 file");
+	    "a save over an old 0644 store leaves a new 0600 file");
+	write_file(path, "old\n", 4, 0600);
+	rc = creds_store_save(dir, &t, "https://x", "now", &err);
+	CHECK(rc == AX_AUTH && strstr(err.msg, "line 1") && count_temps(dir) == 0,
+	    "a save over a malformed store refuses, naming the line, rather "
+	    "than lose its entries");
+	unlink(path);
+	rc = creds_store_save(dir, &t, "https://x", "now", &err);
 
 	nb = read_file(path, before, sizeof(before));
 	chmod(dir, 0770);
@@ -1030,10 +1076,10 @@ test_store_save(void)
 	CHECK(rc == AX_USAGE && na == nb && memcmp(before, after, (size_t)nb)
 	    == 0, "a base URL with a control character is refused, the old "
 	    "file untouched");
-	memset(&st.token, 0, sizeof(st.token));
-	memcpy(st.token.value, "alter_rk_" MARK, 15);
-	st.token.len = 15;
-	rc = creds_store_save(dir, &st.token, "https://x", "now", &err);
+	memset(&st.entries[0].token, 0, sizeof(st.entries[0].token));
+	memcpy(st.entries[0].token.value, "alter_rk_" MARK, 15);
+	st.entries[0].token.len = 15;
+	rc = creds_store_save(dir, &st.entries[0].token, "https://x", "now", &err);
 	na = read_file(path, after, sizeof(after));
 	CHECK(rc == AX_USAGE && strstr(err.msg, MARK) == NULL && na == nb &&
 	    memcmp(before, after, (size_t)nb) == 0,
@@ -1046,10 +1092,10 @@ test_store_save(void)
 	snprintf(inner, sizeof(inner), "%s/keep", path);
 	write_file(inner, "x", 1, 0600);
 	rc = creds_store_save(dir, &t, "https://x", "now", &err);
-	CHECK(rc == AX_ERROR && strstr(err.msg, "/sv/auth.toml'") &&
+	CHECK(rc == AX_AUTH && strstr(err.msg, "/sv/auth.toml'") &&
 	    count_temps(dir) == 0 && mode_of(inner) == 0600,
-	    "a failed rename leaves no temp file and the old entry in place "
-	    "(got \"%s\")", err.msg);
+	    "an auth.toml that is a directory is refused at the re-read: no "
+	    "temp file, the old entry in place (got \"%s\")", err.msg);
 	unlink(inner);
 	rmdir(path);
 
@@ -1076,19 +1122,35 @@ test_store_save(void)
 			ok = 0;
 	}
 	rc = creds_store_load(dir, &st, &present, &err);
-	CHECK(ok && rc == AX_OK && strncmp(st.base_url, "https://writer", 14)
-	    == 0 && count_temps(dir) == 0,
-	    "eight concurrent savers leave one complete file and no temp "
-	    "file");
-	creds_wipe(&st.token);
+	CHECK(ok && rc == AX_OK && st.n == NELEM(pids) &&
+	    strncmp(st.default_url, "https://writer", 14) == 0 &&
+	    count_temps(dir) == 0,
+	    "eight concurrent savers to eight base URLs leave eight entries "
+	    "and no temp file (got %zu)", st.n);
+	creds_store_wipe(&st);
 
-	rc = creds_store_remove(dir, &removed, &err);
-	CHECK(rc == AX_OK && removed == 1 && access(path, F_OK) == -1,
-	    "remove deletes auth.toml");
-	rc = creds_store_remove(dir, &removed, &err);
+	/* A temp file left by a killed writer goes at the next write. */
+	snprintf(inner, sizeof(inner), "%s/.auth.toml.99999.0", dir);
+	write_file(inner, "partial", 7, 0600);
+	rc = creds_store_remove(dir, "https://WRITER0/", 0, &removed, before,
+	    sizeof(before), &err);
+	CHECK(rc == AX_OK && removed == 1 && strcmp(before, "https://writer0")
+	    == 0 && access(inner, F_OK) == -1,
+	    "remove of one base URL removes its entry and a stale temp file");
+	rc = creds_store_load(dir, &st, &present, &err);
+	CHECK(rc == AX_OK && st.n == NELEM(pids) - 1 &&
+	    creds_store_find(&st, "https://writer0") == NULL &&
+	    creds_store_find(&st, "https://writer1") != NULL,
+	    "the other entries stay");
+	creds_store_wipe(&st);
+	rc = creds_store_remove(dir, NULL, 1, &removed, NULL, 0, &err);
+	CHECK(rc == AX_OK && removed == (int)NELEM(pids) - 1 &&
+	    access(path, F_OK) == -1,
+	    "remove of all deletes auth.toml");
+	rc = creds_store_remove(dir, NULL, 1, &removed, NULL, 0, &err);
 	CHECK(rc == AX_OK && removed == 0, "remove again is AX_OK, removed 0");
 	at(dir, sizeof(dir), "never/made");
-	rc = creds_store_remove(dir, &removed, &err);
+	rc = creds_store_remove(dir, NULL, 0, &removed, NULL, 0, &err);
 	CHECK(rc == AX_OK && removed == 0,
 	    "remove in a missing directory is AX_OK, removed 0");
 	creds_wipe(&t);

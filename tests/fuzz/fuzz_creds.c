@@ -69,14 +69,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&st, 0, sizeof(st));
 	memset(&err, 0, sizeof(err));
 	if (creds_store_parse(buf, size, "'auth.toml'", &st, &err) == AX_OK) {
-		if (!well_formed(&st.token) ||
-		    memchr(st.base_url, '\0', sizeof(st.base_url)) == NULL ||
-		    memchr(st.saved_at, '\0', sizeof(st.saved_at)) == NULL)
+		if (st.n == 0 || st.n > CREDS_STORE_HOSTS ||
+		    memchr(st.default_url, '\0', sizeof(st.default_url)) == NULL)
 			abort();
-	} else if (!wiped(&st.token, sizeof(st.token)) || err.code != AX_AUTH) {
+		for (size_t i = 0; i < st.n; i++)
+			if (!well_formed(&st.entries[i].token) ||
+			    memchr(st.entries[i].base_url, '\0', CREDS_URL_MAX) == NULL ||
+			    memchr(st.entries[i].saved_at, '\0', 64) == NULL)
+				abort();
+	} else if (!wiped(st.entries, sizeof(st.entries)) || err.code != AX_AUTH) {
 		abort();
 	}
-	creds_wipe(&st.token);
+	creds_store_wipe(&st);
 	free(buf);
 	return 0;
 }

@@ -33,7 +33,9 @@ FLAGS
                        folder above this file).
   --prefix /PATH       serve everything under this path prefix (a base URL
                        with a path, e.g. https://localhost:PORT/api); requests
-                       outside it are 404.
+                       outside it are 404.  A trailing * takes any first path
+                       segment that starts so (/h* serves /h1, /h2, ...: many
+                       base URLs, one server).
   --tls13-only         refuse anything below TLS 1.3 (alter speaks 1.2 only).
   --tls10-only         speak TLS 1.0 only, with SECLEVEL=0 ciphers (exits with a
                        message if this OpenSSL cannot).
@@ -2428,7 +2430,12 @@ class Server:
                 raise req.error
             self.check_request(conn, req)
             path = req.path
-            if self.prefix:
+            if self.prefix.endswith("*"):
+                first = "/" + path.split("/")[1] if path.count("/") >= 1 else path
+                if not first.startswith(self.prefix[:-1]):
+                    raise not_found("not_found", f"No endpoint at {path} (this server lives under {self.prefix}).")
+                path = path[len(first):]
+            elif self.prefix:
                 if not (path == self.prefix or path.startswith(self.prefix + "/")):
                     raise not_found("not_found", f"No endpoint at {path} (this server lives under {self.prefix}).")
                 path = path[len(self.prefix):]
