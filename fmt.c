@@ -452,6 +452,18 @@ format(struct out *o, const char *fmt, va_list ap0)
 	va_end(ap);
 }
 
+/* The variadic names: call, with the arguments after last as ap, the
+ * va_list function that does the work, and return what it returns. */
+#define VA_FORWARD(last, call) do {					\
+		va_list ap;						\
+		int n_;							\
+									\
+		va_start(ap, last);					\
+		n_ = call;						\
+		va_end(ap);						\
+		return n_;						\
+	} while (0)
+
 static int
 result(const struct out *o)
 {
@@ -478,26 +490,14 @@ FMT_NAME(vsnprintf)(char *restrict buf, size_t size, const char *restrict fmt, v
 int
 FMT_NAME(snprintf)(char *restrict buf, size_t size, const char *restrict fmt, ...)
 {
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = FMT_NAME(vsnprintf)(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
+	VA_FORWARD(fmt, FMT_NAME(vsnprintf)(buf, size, fmt, ap));
 }
 
 /* cJSON's: its buffers are sized for what it prints. */
 int
 FMT_NAME(sprintf)(char *restrict buf, const char *restrict fmt, ...)
 {
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = FMT_NAME(vsnprintf)(buf, INT_MAX, fmt, ap);
-	va_end(ap);
-	return n;
+	VA_FORWARD(fmt, FMT_NAME(vsnprintf)(buf, INT_MAX, fmt, ap));
 }
 
 int
@@ -512,25 +512,13 @@ FMT_NAME(vfprintf)(FILE *restrict f, const char *restrict fmt, va_list ap)
 int
 FMT_NAME(fprintf)(FILE *restrict f, const char *restrict fmt, ...)
 {
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = FMT_NAME(vfprintf)(f, fmt, ap);
-	va_end(ap);
-	return n;
+	VA_FORWARD(fmt, FMT_NAME(vfprintf)(f, fmt, ap));
 }
 
 int
 FMT_NAME(printf)(const char *restrict fmt, ...)
 {
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = FMT_NAME(vfprintf)(stdout, fmt, ap);
-	va_end(ap);
-	return n;
+	VA_FORWARD(fmt, FMT_NAME(vfprintf)(stdout, fmt, ap));
 }
 
 /* ---- strtod ---- */
