@@ -97,7 +97,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c file.c text.c net.c tls.c tls_x509.c trust.c http.c http_parse.c x509.c creds.c store.c store_url.c store_write.c scopes.c json.c json_print.c json_out.c width.c endpoints.c fmt.c
+LIBSRC = util.c file.c text.c net.c tls.c tls_x509.c trust.c http.c http_parse.c x509.c creds.c store.c store_url.c store_write.c scopes.c json.c json_print.c json_out.c width.c endpoints.c fmt.c fmt_dec.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
           $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
@@ -263,12 +263,12 @@ $(BUILD)/deps.h: $(DEPS) | $(OBJ)
 $(BUILD)/unit_%: tests/unit_%.c tests/unit.h $(LIBOBJ) $(DEPS)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Werror $(LDFLAGS) -o $@ $< $(LIBOBJ) $(DEPLIBS)
 
-# fmt.c (the binary's printf family and strtod) against glibc's, both built
-# with the host's gcc, fmt.c's functions renamed fmt_*; run with the unit
-# tests (natively: it is a host program).
-$(HOST_BUILD)/unit_fmt_glibc: tests/helper/fmt_glibc.c fmt.c tests/unit.h
+# fmt.c + fmt_dec.c (the binary's printf family and strtod) against glibc's,
+# both built with the host's gcc, their functions renamed fmt_*; run with
+# the unit tests (natively: it is a host program).
+$(HOST_BUILD)/unit_fmt_glibc: tests/helper/fmt_glibc.c fmt.c fmt_dec.c fmt_dec.h tests/unit.h
 	$(call say,CC,$<)gcc -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Wshadow -Werror \
-	    '-DFMT_NAME(n)=fmt_##n' -o $@ tests/helper/fmt_glibc.c fmt.c -lm
+	    '-DFMT_NAME(n)=fmt_##n' -o $@ tests/helper/fmt_glibc.c fmt.c fmt_dec.c -lm
 ifeq ($(ARCH),$(HOST_ARCH))
 check: $(HOST_BUILD)/unit_fmt_glibc
 endif
@@ -376,8 +376,8 @@ SAN_ENV   = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:exitcode=86
 # The fuzzers link the ASan build's BearSSL: they need no coverage of it,
 # and one sanitized BearSSL build fewer saves CI minutes.
 vbssl = $(if $(filter $(FUZZ_DIR),$(1)),$(ASAN_DIR),$(1))/bearssl/libbearssl.a
-# fmt.c replaces musl's printf and strtod; these builds keep glibc's (and ASan's interceptors).
-vlibs = $(filter-out $(1)/fmt.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
+# fmt.c + fmt_dec.c replace musl's printf and strtod; these builds keep glibc's (and ASan's interceptors).
+vlibs = $(filter-out $(1)/fmt.o $(1)/fmt_dec.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
 define variant
 $(1)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h | $(1)
 	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<

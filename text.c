@@ -9,13 +9,8 @@
 
 #include "text.h"
 
-/*
- * The length (1 to 4) of the well-formed UTF-8 sequence at s[0..len) (RFC
- * 3629: no overlong form, no surrogate, nothing above U+10FFFF) and its
- * code point in *cp, or 0 when there is none.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
+size_t
+text_utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
 {
 	unsigned long c = s[0], min;
 	size_t n, k;
@@ -49,7 +44,7 @@ text_utf8_bad(const unsigned char *s, size_t len)
 	size_t i = 0, n;
 	unsigned long c;
 
-	while (i < len && (n = utf8_seq(s + i, len - i, &c)) != 0)
+	while (i < len && (n = text_utf8_seq(s + i, len - i, &c)) != 0)
 		i += n;
 	return i;
 }
@@ -64,7 +59,7 @@ text_escape(char *out, size_t cap, const char *s, size_t len, int lines, size_t 
 
 	/* o + 7 < cap: room for the longest escape (\uNNNN) and the NUL. */
 	while (i < len && o + 7 < cap) {
-		n = utf8_seq(u + i, len - i, &c);
+		n = text_utf8_seq(u + i, len - i, &c);
 		if (n == 1 && (c >= 0x20 || (lines && (c == '\n' || c == '\t'))) && c != 0x7f) {
 			out[o++] = (char)c;
 		} else if (n == 0 || n == 1) {

@@ -9,6 +9,14 @@
 #include <stddef.h>
 
 /*
+ * The length (1 to 4) of the well-formed UTF-8 sequence at s[0..len) (RFC
+ * 3629: no overlong form, no surrogate, nothing above U+10FFFF) and its
+ * code point in *cp, or 0 when there is none (*cp then unchanged).  The
+ * one UTF-8 decoder: width_next() is this over NUL-terminated text.
+ */
+size_t	text_utf8_seq(const unsigned char *s, size_t len, unsigned long *cp);
+
+/*
  * RFC 8259 section 8.1: JSON text is UTF-8, which cJSON does not check.
  * The offset of the first byte that does not start a well-formed sequence
  * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF), or

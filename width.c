@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "text.h"
 #include "width.h"
 #include "width_tab.h"
 
@@ -12,27 +13,15 @@ size_t
 width_next(const char *str, unsigned long *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	unsigned long c = s[0], min;
-	size_t n, k;
+	size_t n;
 
-	*cp = c;
-	if (c < 0xc2 || c > 0xf4)
-		return 1;
-	if (c < 0xe0)
-		n = 1, c &= 0x1f, min = 0x80;
-	else if (c < 0xf0)
-		n = 2, c &= 0x0f, min = 0x800;
-	else
-		n = 3, c &= 0x07, min = 0x10000;
-	for (k = 1; k <= n; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 1;
-		c = c << 6 | (s[k] & 0x3f);
+	/* No length: the NUL ends a sequence as any non-continuation byte. */
+	n = text_utf8_seq(s, SIZE_MAX, cp);
+	if (n == 0) {
+		*cp = s[0];
+		n = 1;
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 1;
-	*cp = c;
-	return n + 1;
+	return n;
 }
 
 static int

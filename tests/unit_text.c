@@ -1,13 +1,14 @@
 /*
  * tests/unit_text.c: the one sanitiser of server text (text_escape,
  * text_safe) and the PAT mask of messages (creds_mask_text), docs/cli.md
- * section 1.
+ * section 1; the one UTF-8 decoder (text_utf8_seq) and width_next over it.
  */
 #include <string.h>
 
 #include "creds.h"
 #include "text.h"
 #include "unit.h"
+#include "width.h"
 
 static const struct {
 	const char	*in, *out;
@@ -42,9 +43,30 @@ static const struct {
 	{ "two alter_pat_11112222 alter_pat_33334444.", "two alter_pat_...2222 alter_pat_...4444." },
 };
 
+/* width_next: a well-formed sequence whole, anything else one byte. */
+static const struct {
+	const char *in;
+	size_t n;
+	unsigned long cp;
+} seqs[] = {
+	{ "A", 1, 'A' },
+	{ "", 1, 0 },
+	{ "\xc3\xa9", 2, 0xe9 },
+	{ "\xe6\xbc\xa2", 3, 0x6f22 },
+	{ "\xf0\x9f\x98\x80", 4, 0x1f600 },
+	{ "\xc3", 1, 0xc3 },                     /* cut short by the NUL */
+	{ "\xe6\xbc", 1, 0xe6 },
+	{ "\xc0\x80", 1, 0xc0 },                 /* overlong */
+	{ "\xed\xa0\x80", 1, 0xed },             /* surrogate */
+	{ "\xf4\x90\x80\x80", 1, 0xf4 },         /* above U+10FFFF */
+	{ "\x80", 1, 0x80 },
+	{ "\xff", 1, 0xff },
+};
+
 int
 main(void)
 {
+	unsigned long cp;
 	char out[256], small[12];
 	size_t i, used;
 
@@ -64,5 +86,14 @@ main(void)
 	}
 	creds_mask_text("x alter_pat_abcdefgh1234", small, sizeof(small));
 	CHECK(strstr(small, "abcd") == NULL, "a mask that does not fit is left out, not cut open");
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		cp = 1234567;
+		CHECK(width_next(seqs[i].in, &cp) == seqs[i].n && cp == seqs[i].cp,
+		    "width_next vector %zu", i);
+	}
+	cp = 7;
+	CHECK(text_utf8_seq((const unsigned char *)"\xc3\xa9", 1, &cp) == 0 && cp == 7 &&
+	    text_utf8_seq((const unsigned char *)"\xc3\xa9", 2, &cp) == 2 && cp == 0xe9,
+	    "text_utf8_seq stops at len");
 	return unit_done();
 }
