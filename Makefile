@@ -34,10 +34,10 @@ VALGRIND_TESTS = tests/t[0-9]*.sh
 # (docs/design.md, "Crypto choices"); AR must be the LTO-aware archiver.  Fat objects
 # also hold plain code, for make bench's per-origin size split.
 AR        = gcc-ar
-CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Oz -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
             -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
-DEP_CFLAGS = -Os -flto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+DEP_CFLAGS = -Oz -flto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # BearSSL's hottest small loops at -O3, linked ahead of the library: the
 # constant-time lookup br_ccopy (vectorised: 7% fewer instructions on a
 # P-384 chain for 440 bytes) and the i31 add/sub/muladd (1% more, 0 bytes).
@@ -45,7 +45,7 @@ HOT_SRC    = codec/ccopy.c int/i31_add.c int/i31_sub.c int/i31_muladd.c
 HOT_CFLAGS = -O3 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # -z norelro: only a dynamic linker applies RELRO, so in a static musl binary
 # it protects nothing and its page alignment costs up to 4 KiB.
-LDFLAGS   = -Os -flto -flto-partition=one -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
+LDFLAGS   = -Oz -flto -flto-partition=one -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro
 
 # ---- nothing below needs editing ----
 
