@@ -1,9 +1,10 @@
 /*
  * tests/unit_strtod.c: strtod.c, the small strtod linked in place of
  * musl's: what it consumes (as C's strtod would) and its values, exact for
- * integers up to 2^53 and ordinary decimals.
+ * integers up to 2^53 and ordinary decimals; and its strtol and strtoul.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -44,6 +45,31 @@ static const struct {
 	{ "", 0, 0 },
 };
 
+static const struct {
+	const char	*text;
+	int		 base;
+	long		 value;
+	int		 used;
+	int		 err;
+} longs[] = {
+	{ "8080", 10, 8080, 4, 0 },
+	{ " -42x", 10, -42, 4, 0 },
+	{ "0x1f", 16, 31, 4, 0 },
+	{ "0x1f", 0, 31, 4, 0 },
+	{ "0xg", 16, 0, 1, 0 },		/* "0x" before no hex digit: just "0" */
+	{ "017", 0, 15, 3, 0 },
+	{ "08", 0, 0, 1, 0 },
+	{ "zz", 36, 1295, 2, 0 },
+	{ "9223372036854775807", 10, LONG_MAX, 19, 0 },
+	{ "9223372036854775808", 10, LONG_MAX, 19, ERANGE },
+	{ "-9223372036854775808", 10, LONG_MIN, 20, 0 },
+	{ "-9223372036854775809", 10, LONG_MIN, 20, ERANGE },
+	{ "99999999999999999999999", 10, LONG_MAX, 23, ERANGE },
+	{ "abc", 10, 0, 0, EINVAL },
+	{ "-", 10, 0, 0, EINVAL },
+	{ "12", 1, 0, 0, EINVAL },
+};
+
 int
 main(void)
 {
@@ -68,5 +94,22 @@ main(void)
 	CHECK(fabs(v - 1.2345678901234568e24) <= 1e10, "digits past 19 keep their magnitude");
 	v = strtod("0.000000000000000000000000000001234", NULL);
 	CHECK(fabs(v / 1.234e-30 - 1) < 1e-15, "leading zeros after the point");
+	for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++) {
+		long l;
+
+		errno = 0;
+		l = strtol(longs[i].text, &end, longs[i].base);
+		CHECK(l == longs[i].value && end - longs[i].text == longs[i].used &&
+		    errno == longs[i].err, "strtol(\"%s\", %d) is %ld, %d used, errno %d "
+		    "(got %ld, %d, %d)", longs[i].text, longs[i].base, longs[i].value,
+		    longs[i].used, longs[i].err, l, (int)(end - longs[i].text), errno);
+	}
+	errno = 0;
+	CHECK(strtoul("18446744073709551615", NULL, 10) == ULONG_MAX && errno == 0,
+	    "strtoul reaches ULONG_MAX");
+	CHECK(strtoul("18446744073709551616", NULL, 10) == ULONG_MAX && errno == ERANGE,
+	    "strtoul overflow is ULONG_MAX with ERANGE");
+	CHECK(strtoul("-1", NULL, 10) == ULONG_MAX, "strtoul negates, as C says");
+	CHECK(strtoul("443/x", &end, 10) == 443 && *end == '/', "strtoul stops at the path");
 	return unit_done();
 }
