@@ -90,7 +90,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c strtod.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c json_print.c json_out.c width.c endpoints.c
+LIBSRC = util.c malloc.c strtod.c file.c text.c net.c tls.c trust.c http.c http_parse.c x509.c creds.c store.c scopes.c json.c json_print.c json_out.c width.c endpoints.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
           $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
