@@ -37,10 +37,10 @@ VALGRIND_TESTS = tests/t[0-9]*.sh
 # (docs/design.md, "Crypto choices"); AR must be the LTO-aware archiver.  Fat objects
 # also hold plain code, for make bench's per-origin size split.
 AR        = gcc-ar
-CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Os -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
+CFLAGS    = -std=c99 -D_DEFAULT_SOURCE -Oz -flto -ffat-lto-objects -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers \
             -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
             -ffile-prefix-map=$(CURDIR)=. -DCJSON_NESTING_LIMIT=128
-DEP_CFLAGS = -Os -flto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+DEP_CFLAGS = -Oz -flto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # BearSSL's hottest small loops at -O3, linked ahead of the library: the
 # constant-time lookup br_ccopy (vectorised: 7% fewer instructions on a
 # P-384 chain for 440 bytes) and the i31 add/sub/muladd (1% more, 0 bytes).
@@ -51,7 +51,7 @@ HOT_CFLAGS = -O3 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-ta
 # -z common-page-size=64: otherwise ld pads the file to a page boundary
 # before the data segment whenever that saves one page of memory, so that
 # the stripped size jumps by up to 4 KiB with a few bytes of code.
-LDFLAGS   = -Os -flto -flto-partition=one -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro \
+LDFLAGS   = -Oz -flto -flto-partition=one -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -Wl,-z,norelro \
             -Wl,-z,common-page-size=64
 
 # ---- nothing below needs editing ----
@@ -97,7 +97,7 @@ TESTTMP = tests/tmp
 CJ     = $(BUILD)/src/cjson
 OBJ    = $(BUILD)/obj
 
-LIBSRC = util.c file.c text.c net.c tls.c tls_x509.c trust.c http.c http_parse.c x509.c creds.c store.c store_url.c store_write.c scopes.c json.c json_print.c json_out.c width.c endpoints.c fmt.c fmt_dec.c
+LIBSRC = util.c malloc.c strtol.c file.c text.c net.c tls.c tls_x509.c trust.c http.c http_parse.c x509.c creds.c store.c store_url.c store_write.c scopes.c json.c json_print.c json_out.c width.c endpoints.c fmt.c fmt_dec.c
 LIBOBJ = $(LIBSRC:%.c=$(OBJ)/%.o)
 TOOLOBJ = $(OBJ)/alter.o $(OBJ)/cli.o $(OBJ)/api.o $(OBJ)/auth.o $(OBJ)/link.o \
           $(OBJ)/portal_rows.o $(OBJ)/portal_run.o $(OBJ)/portal_check.o
@@ -377,7 +377,7 @@ SAN_ENV   = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:exitcode=86
 # and one sanitized BearSSL build fewer saves CI minutes.
 vbssl = $(if $(filter $(FUZZ_DIR),$(1)),$(ASAN_DIR),$(1))/bearssl/libbearssl.a
 # fmt.c + fmt_dec.c replace musl's printf and strtod; these builds keep glibc's (and ASan's interceptors).
-vlibs = $(filter-out $(1)/fmt.o $(1)/fmt_dec.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
+vlibs = $(filter-out $(1)/fmt.o $(1)/fmt_dec.o $(1)/malloc.o $(1)/strtol.o,$(LIBOBJ:$(OBJ)/%=$(1)/%)) $(1)/anchors.o $(call vbssl,$(1)) $(1)/cJSON.o
 define variant
 $(1)/%.o: %.c $(wildcard *.h) $(BUILD)/deps.h | $(1)
 	$(2) $(VAR_CFLAGS) $(3) -c -o $$@ $$<
