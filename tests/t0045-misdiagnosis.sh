@@ -9,10 +9,11 @@ auth status, pats whoami, auth login, a list and a single object (issue 17; docs
 # "FAULTS AS A BASE URL").  "gone" is a port nobody listens on; "badtls" serves
 # an expired certificate.
 start_server srv
+start_server badtls --cert "$PKI/expired.pem" --key "$PKI/expired.key"
+# Started last and stopped at once: no server of this file can take its port after.
 start_server gone
 gone_pid=${PIDS##* }
 kill "$gone_pid" && wait "$gone_pid" 2>/dev/null
-start_server badtls --cert "$PKI/expired.pem" --key "$PKI/expired.key"
 export ALTER_CA_FILE="$PKI/ca.pem" ALTER_MAX_RETRIES=0
 (umask 077 && printf '%s\n' "$T_FULL" >"$TRASH/secrets/pat")
 
