@@ -18,6 +18,7 @@
 #include "builtin.h"
 #include "cli.h"
 #include "json.h"
+#include "text.h"
 
 /* ---- flags ---- */
 
@@ -167,33 +168,6 @@ help(FILE *f, const struct ctx *c)
  * ---- did you mean: the known name nearest to a typo, from the tables ----
  */
 
-/* Levenshtein distance of a (la bytes) and b; a large number past 63 bytes. */
-static size_t
-edit_distance(const char *a, size_t la, const char *b)
-{
-	size_t lb = strlen(b), row[64], i, j, prev, cur, best;
-
-	if (la >= 64 || lb >= 64)
-		return 64;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur = row[j];
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 /* The nearest so far to word: within 1 + len/4 edits, the first of equals. */
 struct near {
 	const char	*word, *best;
@@ -203,7 +177,7 @@ struct near {
 static void
 near_try(struct near *n, const char *name)
 {
-	size_t d = edit_distance(n->word, n->len, name);
+	size_t d = text_distance(n->word, n->len, name, strlen(name));
 
 	/* Equals: the longer name (a typo drops a letter more often). */
 	if (d <= 1 + n->len / 4 && (d < n->d || (d == n->d && strlen(name) > strlen(n->best)))) {

@@ -296,32 +296,6 @@ cmd_scopes_check(struct ctx *c)
 
 #define FOR_MAX	POS_MAX
 
-/* Edit distance of a and b (at most 63 bytes of each count). */
-static int
-distance(const char *a, const char *b)
-{
-	int d[64], i, j, diag, up, la = (int)strlen(a), lb = (int)strlen(b);
-
-	la = la > 63 ? 63 : la;
-	lb = lb > 63 ? 63 : lb;
-	for (j = 0; j <= lb; j++)
-		d[j] = j;
-	for (i = 1; i <= la; i++) {
-		diag = d[0];
-		d[0] = i;
-		for (j = 1; j <= lb; j++) {
-			up = d[j];
-			d[j] = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < d[j])
-				d[j] = up + 1;
-			if (d[j - 1] + 1 < d[j])
-				d[j] = d[j - 1] + 1;
-			diag = up;
-		}
-	}
-	return d[lb];
-}
-
 /* The leaf command nearest to want, under the rows t of path, into best. */
 static void
 nearest(const struct cmd *t, const char *path, const char *want, char *best, int *bestd)
@@ -333,7 +307,8 @@ nearest(const struct cmd *t, const char *path, const char *want, char *best, int
 		snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? " " : "", t->name);
 		if (t->sub != NULL) {
 			nearest(t->sub, p, want, best, bestd);
-		} else if ((d = distance(p, want)) < *bestd) {
+		} else if ((d = (int)text_distance(p, strnlen(p, 63), want,
+		    strnlen(want, 63))) < *bestd) {
 			*bestd = d;
 			snprintf(best, 64, "%s", p);
 		}

@@ -186,3 +186,76 @@ out:
 		close(dfd);
 	return rc;
 }
+
+/*
+ * One line of a passwd file, name:password:uid:gid:gecos:dir:shell: if its
+ * uid is uid and its dir fits in out, the dir into out and 1, else 0.
+ */
+static int
+passwd_line(const char *s, size_t len, uid_t uid, char *out, size_t outlen)
+{
+	const char *f[7], *end = s + len;
+	unsigned long long v = 0;
+	size_t n = 1, i;
+
+	f[0] = s;
+	for (; s < end && n < 7; s++)
+		if (*s == ':')
+			f[n++] = s + 1;
+	if (n < 7 || f[2] + 1 >= f[3] || f[3] - f[2] > 12)
+		return 0;
+	for (i = 0; f[2] + i + 1 < f[3]; i++) {
+		if (f[2][i] < '0' || f[2][i] > '9')
+			return 0;
+		v = v * 10 + (unsigned)(f[2][i] - '0');
+	}
+	n = (size_t)(f[6] - 1 - f[5]);
+	if (v != (unsigned long long)uid || n >= outlen)
+		return 0;
+	memcpy(out, f[5], n);
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * Lines of at most PASSWD_LINE bytes (longer ones are skipped) from the
+ * first PASSWD_MAX bytes of the file.
+ */
+#define PASSWD_LINE	4096
+#define PASSWD_MAX	(1UL << 20)
+
+int
+file_passwd_home(const char *path, uid_t uid, char *out, size_t outlen)
+{
+	char buf[PASSWD_LINE], *nl;
+	size_t have = 0, start, n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0, skip = 0;
+
+	if (fd == -1)
+		return -1;
+	while (!found && total < PASSWD_MAX &&
+	    read_capped(fd, buf + have, sizeof(buf) - have, &n) == 0) {
+		total += n;
+		have += n;
+		for (start = 0; !found &&
+		    (nl = memchr(buf + start, '\n', have - start)) != NULL;
+		    start = (size_t)(nl - buf) + 1, skip = 0)
+			found = !skip && passwd_line(buf + start,
+			    (size_t)(nl - buf) - start, uid, out, outlen);
+		if (found || have < sizeof(buf)) {
+			/* End of file: a last line without a newline. */
+			if (!found && !skip && start < have)
+				found = passwd_line(buf + start, have - start,
+				    uid, out, outlen);
+			break;
+		}
+		if (start == 0) {
+			skip = 1;	/* a line longer than buf */
+			start = have;
+		}
+		have -= start;
+		memmove(buf, buf + start, have);
+	}
+	close(fd);
+	return found ? 0 : -1;
+}

@@ -45,4 +45,13 @@ enum alter_exit	make_dirs(const char *dir, mode_t mode, struct alter_err *err);
 enum alter_exit	write_file_atomic(int dfd, const char *dir, const char *name,
 		    const void *data, size_t len, mode_t mode, struct alter_err *err);
 
+/*
+ * The home directory (the 6th field) of the first line of the passwd file
+ * path whose uid (the 3rd field) is uid, into out (outlen bytes).  Returns
+ * 0, or -1 when the file cannot be read or has no such line (or its home
+ * does not fit).  store.c passes "/etc/passwd": a static binary has no
+ * NSS modules, and musl's nscd fallback is not needed by a CLI.
+ */
+int		file_passwd_home(const char *path, uid_t uid, char *out, size_t outlen);
+
 #endif

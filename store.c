@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +59,7 @@ join_dir(char *out, size_t outlen, const char *base, const char *suffix,
 enum alter_exit
 creds_config_dir(char *out, size_t outlen, struct alter_err *err)
 {
-	const struct passwd *pw;
+	char home[4096];
 	const char *v;
 
 	if ((v = util_env("ALTER_CONFIG_DIR")) != NULL)
@@ -71,15 +70,16 @@ creds_config_dir(char *out, size_t outlen, struct alter_err *err)
 		    err);
 	if ((v = util_env("HOME")) != NULL)
 		return join_dir(out, outlen, v, "/.config/alter", "HOME", err);
-	pw = getpwuid(geteuid());
-	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] != '\0')
-		return join_dir(out, outlen, pw->pw_dir, "/.config/alter",
-		    "the home directory in the password database", err);
+	/* Our own reader of /etc/passwd, not getpwuid(): see file.h. */
+	if (file_passwd_home("/etc/passwd", geteuid(), home, sizeof(home)) == 0
+	    && home[0] != '\0')
+		return join_dir(out, outlen, home, "/.config/alter",
+		    "the home directory in /etc/passwd", err);
 	if (outlen > 0)
 		out[0] = '\0';
 	return alter_fail(err, AX_USAGE, "no config directory: set "
 	    "ALTER_CONFIG_DIR, XDG_CONFIG_HOME or HOME (there is no home "
-	    "directory for uid %ld in the password database)",
+	    "directory for uid %ld in /etc/passwd)",
 	    (long)geteuid());
 }
 

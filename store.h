@@ -63,7 +63,7 @@ void		creds_store_wipe(struct creds_store *st);
  * The config directory of docs/cli.md 2.1 into out: ALTER_CONFIG_DIR, else
  * $XDG_CONFIG_HOME/alter (an XDG_CONFIG_HOME that is not absolute is
  * ignored, as the XDG base directory spec says), else $HOME/.config/alter,
- * else the password database's home of the effective uid + /.config/alter.
+ * else the home in /etc/passwd of the effective uid + /.config/alter.
  * Empty variables count as unset.  Returns AX_OK; AX_USAGE naming
  * ALTER_CONFIG_DIR, XDG_CONFIG_HOME and HOME when there is no home at all,
  * or naming the variable whose value does not fit in outlen.

@@ -3,12 +3,14 @@
  * __intscan (about 1.5 KB) stays out of the binary (docs/design.md, "Size");
  * our parsers and musl's resolver call them.  C's semantics:
  * bases 0 and 2 to 36 ("0x" taken only before a hex digit), ERANGE on
- * overflow, and EINVAL, as musl's, for no digit or a bad base.
+ * overflow, and EINVAL, as musl's, for no digit or a bad base.  And
+ * mbstowcs for the C locale, so that musl's mbsrtowcs stays out too.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 static unsigned long
 intscan(const char *s, char **end, int base, int *neg, int *over)
@@ -88,4 +90,23 @@ unsigned long long
 strtoull(const char *s, char **end, int base)
 {
 	return strtoul(s, end, base);
+}
+
+/*
+ * mbstowcs in the C locale, the only one alter runs in (it never calls
+ * setlocale): one wide character a byte, those from 0x80 mapped as musl's
+ * C locale does (U+DF80 to U+DFFF), so it never fails.  Only musl's
+ * resolver calls it (its host name check); musl's own pulls mbsrtowcs.
+ */
+size_t
+mbstowcs(wchar_t *restrict ws, const char *restrict s, size_t n)
+{
+	size_t i;
+
+	if (ws == NULL)
+		return strlen(s);
+	for (i = 0; i < n; i++)
+		if ((ws[i] = 0xdfff & (signed char)s[i]) == 0)
+			return i;
+	return n;
 }

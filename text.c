@@ -130,3 +130,29 @@ text_split_names(const char *list, char *buf, size_t cap, const char **names, si
 			return 0;
 	}
 }
+
+size_t
+text_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t row[64], i, j, prev, cur, best;
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}

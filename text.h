@@ -48,4 +48,10 @@ const char *text_safe(char *out, size_t cap, const char *s);
 int	text_split_names(const char *list, char *buf, size_t cap, const char **names,
 	    size_t max, size_t *n, const char **bad);
 
+/*
+ * The Levenshtein distance of a[0..la) and b[0..lb), or 64 when either is
+ * 64 bytes or longer: the did-you-mean of alter.c and of scopes for.
+ */
+size_t	text_distance(const char *a, size_t la, const char *b, size_t lb);
+
 #endif

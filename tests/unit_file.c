@@ -134,6 +134,52 @@ test_atomic(const char *top)
 	    "a missing directory is AX_ERROR naming it: %s", err.msg);
 }
 
+/* Write text as the file path. */
+static void
+put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* file_passwd_home on a temp passwd file, lines as musl parses them. */
+static void
+test_passwd(const char *top)
+{
+	char path[512], home[64], big[6000];
+
+	snprintf(path, sizeof(path), "%s/passwd", top);
+	CHECK(file_passwd_home(path, 0, home, sizeof(home)) == -1,
+	    "a missing passwd file: no home");
+	put(path, "root:x:0:0:root:/root:/bin/sh\n"
+	    "bad:x:12a:1::/bad:/bin/sh\n"
+	    "short:x:7:7:/short\n"
+	    "me:x:1000:1000:Me,,,:/home/me:/bin/sh\n"
+	    "dup:x:1000:1000::/home/dup:/bin/sh\n"
+	    "last:x:42:42::/home/last:/bin/sh");
+	CHECK(file_passwd_home(path, 1000, home, sizeof(home)) == 0 &&
+	    strcmp(home, "/home/me") == 0, "the 6th field of the first line with the uid: %s", home);
+	CHECK(file_passwd_home(path, 0, home, sizeof(home)) == 0 &&
+	    strcmp(home, "/root") == 0, "the first line counts");
+	CHECK(file_passwd_home(path, 42, home, sizeof(home)) == 0 &&
+	    strcmp(home, "/home/last") == 0, "a last line without a newline counts");
+	CHECK(file_passwd_home(path, 12, home, sizeof(home)) == -1, "a uid that is not a number matches nothing");
+	CHECK(file_passwd_home(path, 7, home, sizeof(home)) == -1, "a line with too few fields matches nothing");
+	CHECK(file_passwd_home(path, 5, home, sizeof(home)) == -1, "no line with the uid: no home");
+	CHECK(file_passwd_home(path, 1000, home, 8) == -1, "a home that does not fit: no home");
+	memset(big, 'g', sizeof(big));
+	memcpy(big, "long:x:9:9:", 11);
+	memcpy(big + sizeof(big) - 40, ":/long:/bin/sh\nok:x:9:9::/ok:/bin/sh\n", 38);
+	big[sizeof(big) - 2] = '\0';
+	put(path, big);
+	CHECK(file_passwd_home(path, 9, home, sizeof(home)) == 0 && strcmp(home, "/ok") == 0,
+	    "a line longer than the buffer is skipped: %s", home);
+}
+
 int
 main(void)
 {
@@ -146,6 +192,7 @@ main(void)
 		return unit_done();
 	}
 	test_atomic(top);
+	test_passwd(top);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", top);

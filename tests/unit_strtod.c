@@ -74,6 +74,7 @@ int
 main(void)
 {
 	char *end;
+	wchar_t ws[4];
 	double v;
 	size_t i;
 
@@ -111,5 +112,14 @@ main(void)
 	    "strtoul overflow is ULONG_MAX with ERANGE");
 	CHECK(strtoul("-1", NULL, 10) == ULONG_MAX, "strtoul negates, as C says");
 	CHECK(strtoul("443/x", &end, 10) == 443 && *end == '/', "strtoul stops at the path");
+	CHECK(mbstowcs(NULL, "example.com", 0) == 11, "mbstowcs counts a host name");
+	CHECK(mbstowcs(ws, "ab", 4) == 2 && ws[0] == 'a' && ws[1] == 'b' && ws[2] == 0,
+	    "mbstowcs converts and stops at the NUL");
+	CHECK(mbstowcs(ws, "abc", 2) == 2 && ws[1] == 'b', "mbstowcs writes at most n");
+#ifndef __GLIBC__
+	/* strtol.c's (musl's C locale): a byte from 0x80 is one character. */
+	CHECK(mbstowcs(NULL, "h\xc3\xa9", 0) == 3 && mbstowcs(ws, "\xff", 4) == 1 &&
+	    ws[0] == 0xdfff, "mbstowcs never fails in the C locale");
+#endif
 	return unit_done();
 }

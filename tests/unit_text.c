@@ -76,6 +76,12 @@ main(void)
 		CHECK(strcmp(out, escapes[i].out) == 0 && used == strlen(escapes[i].in),
 		    "escape vector %zu", i);
 	}
+	CHECK(text_distance("kitten", 6, "sitting", 7) == 3 && text_distance("", 0, "ab", 2) == 2 &&
+	    text_distance("keys mint", 9, "keys mint", 9) == 0 &&
+	    text_distance("appz", 4, "apps", 4) == 1, "text_distance counts edits");
+	memset(out, 'a', 64);
+	CHECK(text_distance(out, 64, "a", 1) == 64 && text_distance("a", 1, out, 64) == 64,
+	    "text_distance past 63 bytes is 64");
 	text_safe(small, sizeof(small), "\x1b\x1b\x1b\x1b");
 	CHECK(strcmp(small, "\\x1b...") == 0, "text_safe cuts with ... and never half an escape");
 	text_escape(out, 6, "\xe2\x80\xae", 3, 0, &used);
