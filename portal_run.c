@@ -462,12 +462,35 @@ page_advances(struct ctx *c, size_t nitems, int more, const char *sent, const ch
 	return AX_OK;
 }
 
+/* Each page: the flags' query, then this page's limit and offset or cursor. */
+static enum alter_exit
+page_query(struct ctx *c, struct request *rq, long limit, long offset, const char *cursor)
+{
+	enum alter_exit rc = AX_OK;
+	char num[32];
+
+	rq->len = rq->qbase;
+	rq->path[rq->len] = '\0';
+	if (c->a.cmd->out == OUT_BARE)
+		return AX_OK;
+	snprintf(num, sizeof(num), "%ld", limit);
+	if ((rc = add_query(c, rq, "limit", num)) != AX_OK)
+		return rc;
+	if (c->a.cmd->out == OUT_LIST && offset > 0) {
+		snprintf(num, sizeof(num), "%ld", offset);
+		rc = add_query(c, rq, "offset", num);
+	} else if (c->a.cmd->out == OUT_CURSOR && cursor[0] != '\0') {
+		rc = add_query(c, rq, "cursor", cursor);
+	}
+	return rc;
+}
+
 static enum alter_exit
 run_list(struct ctx *c, struct request *rq, struct json_out *o)
 {
 	struct http_response r;
 	enum alter_exit rc = AX_OK;
-	char cursor[1024] = "", sent[1024], num[32];
+	char cursor[1024] = "", sent[1024];
 	long limit = c->a.cmd->limit, offset = 0, pages = 0;
 	size_t nitems;
 	int more, all = has(c, "all");
@@ -476,23 +499,8 @@ run_list(struct ctx *c, struct request *rq, struct json_out *o)
 	    (rc = paging_value(c, "offset", &offset)) != AX_OK)
 		return rc;
 	for (;;) {
-		/* Each page: the flags' query, then this page's parameters. */
-		rq->len = rq->qbase;
-		rq->path[rq->len] = '\0';
-		if (c->a.cmd->out != OUT_BARE) {
-			snprintf(num, sizeof(num), "%ld", limit);
-			if ((rc = add_query(c, rq, "limit", num)) != AX_OK)
-				break;
-			if (c->a.cmd->out == OUT_LIST && offset > 0) {
-				snprintf(num, sizeof(num), "%ld", offset);
-				rc = add_query(c, rq, "offset", num);
-			} else if (c->a.cmd->out == OUT_CURSOR && cursor[0] != '\0') {
-				rc = add_query(c, rq, "cursor", cursor);
-			}
-			if (rc != AX_OK)
-				break;
-		}
-		if ((rc = send_request(c, rq, &r)) != AX_OK)
+		if ((rc = page_query(c, rq, limit, offset, cursor)) != AX_OK ||
+		    (rc = send_request(c, rq, &r)) != AX_OK)
 			break;
 		memcpy(sent, cursor, sizeof(sent));
 		rc = json_out_page(o, r.body, r.body_len, &nitems, &more, cursor, sizeof(cursor),
