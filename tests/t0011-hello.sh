@@ -12,7 +12,8 @@ if ! "$ALTER" version | grep -q "local patches.*bearssl-x25519-first"; then
 fi
 
 # A listener on loopback that reads one ClientHello, writes the group IDs of
-# its supported_groups extension (10) to groups.txt and closes: this checks
+# its supported_groups extension (10) to groups.txt, then closes (in that
+# order: alter ends when it sees the close, and the test then reads the file): this checks
 # the bytes alter sends, not a handshake (t0010 and the others do those).
 python3 - "$TRASH/hello.port" "$TRASH/groups.txt" <<'PY' &
 import socket, struct, sys
@@ -29,7 +30,6 @@ while len(buf) < 5 or len(buf) < 5 + struct.unpack(">H", buf[3:5])[0]:
     if not d:
         break
     buf += d
-c.close()
 h = buf[5:]
 assert buf[0] == 22 and h[0] == 1, "not a ClientHello"
 p = 4 + 2 + 32
@@ -45,6 +45,7 @@ while p < end:
         groups = [struct.unpack(">H", h[p + 6 + i:p + 8 + i])[0] for i in range(0, n - 2, 2)]
     p += 4 + n
 open(sys.argv[2], "w").write(" ".join(map(str, groups)) + "\n")
+c.close()   # after the file is written: alter ends when it sees the close
 PY
 PIDS="$PIDS $!"
 wait_port "$TRASH/hello.port" || { echo "Bail out! hello listener did not start"; exit 1; }
